@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import django_stubs_ext
+from django.contrib import admin
+
+from .models import Charge, Customer, PaymentMethod, Subscription, Webhook
+
+django_stubs_ext.monkeypatch()  # lets the admin classes below carry their model type
+
+
+class SubscriptionInline(admin.TabularInline[Subscription, Customer]):
+    model = Subscription
+    extra = 0
+    fields = ("name", "processor_plan", "status", "quantity", "ends_at")
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin[Customer]):
+    list_display = ("__str__", "owner_type", "owner_id", "processor", "default", "deleted_at")
+    list_filter = ("processor", "default", "owner_type")
+    search_fields = ("processor_id", "owner_id")
+    inlines = (SubscriptionInline,)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
+    list_display = (
+        "processor_id",
+        "customer",
+        "name",
+        "processor_plan",
+        "status",
+        "quantity",
+        "trial_ends_at",
+        "ends_at",
+        "current_period_end",
+    )
+    list_filter = ("status", "customer__processor", "name")
+    search_fields = (
+        "processor_id",
+        "processor_plan",
+        "customer__processor_id",
+        "customer__owner_id",
+    )
+    list_select_related = ("customer",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Charge)
+class ChargeAdmin(admin.ModelAdmin[Charge]):
+    list_display = (
+        "processor_id",
+        "customer",
+        "amount",
+        "amount_refunded",
+        "currency",
+        "brand",
+        "last4",
+        "created_at",
+    )
+    list_filter = ("currency", "customer__processor")
+    search_fields = ("processor_id", "customer__processor_id", "customer__owner_id")
+    list_select_related = ("customer",)
+
+
+@admin.register(PaymentMethod)
+class PaymentMethodAdmin(admin.ModelAdmin[PaymentMethod]):
+    list_display = (
+        "processor_id",
+        "customer",
+        "type",
+        "brand",
+        "last4",
+        "exp_month",
+        "exp_year",
+        "default",
+    )
+    list_filter = ("type", "brand", "default")
+    search_fields = ("processor_id", "customer__processor_id", "customer__owner_id")
+    list_select_related = ("customer",)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin[Webhook]):
+    list_display = ("event_id", "processor", "event_type", "status", "attempts", "created_at")
+    list_filter = ("processor", "status", "event_type")
+    search_fields = ("event_id", "event_type")
+    readonly_fields = ("payload", "last_error")

@@ -1,0 +1,242 @@
+"""A billable owner's account at one payment processor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pay import signals
+from pay.errors import ActionRequired, ConfigurationError
+from pay.processors import FAKE_PROCESSOR, Processor, get_processor
+from pay.processors.data import (
+    ChargeRequest,
+    CustomerDetails,
+    OwnerDetails,
+    SubscribeRequest,
+    SubscriptionDetails,
+)
+from pay.validation import normalize_currency, require_amount, require_count
+
+from .charge import Charge
+from .payment_method import PaymentMethod
+from .subscription import Subscription
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def for_owner(self, owner: Model) -> CustomerQuerySet:
+        """The owner's customers that have not been deleted."""
+        return self.filter(
+            owner_type=ContentType.objects.get_for_model(owner),
+            owner_id=str(owner.pk),
+            deleted_at__isnull=True,
+        )
+
+
+class Customer(models.Model):
+    owner_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    owner_id = models.CharField(max_length=64)
+    owner = GenericForeignKey("owner_type", "owner_id")
+    processor = models.CharField(max_length=32)
+    # NULL until the customer is created at the processor; unique only once set.
+    processor_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    default = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        db_table = "pay_customer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["processor", "processor_id"], name="pay_customer_unique_processor_id"
+            ),
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id"],
+                condition=Q(default=True),
+                name="pay_customer_one_default_per_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id", "processor"],
+                condition=Q(deleted_at__isnull=True),
+                name="pay_customer_one_live_per_processor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.processor} customer {self.processor_id or '(not created yet)'}"
+
+    @property
+    def backend(self) -> Processor:
+        return get_processor(self.processor)
+
+    @property
+    def is_fake_processor(self) -> bool:
+        return self.processor == FAKE_PROCESSOR
+
+    # The customer at the processor
+
+    def details(self) -> CustomerDetails:
+        """This customer as plain data, creating it at the processor on first use."""
+        if not self.processor_id:
+            created = self.backend.create_customer(self.owner_details())
+            self.processor_id, self.data = created.processor_id, {**self.data, **created.data}
+            self.save(update_fields=["processor_id", "data", "updated_at"])
+        return CustomerDetails(
+            processor_id=self.processor_id, owner=self.owner_details(), data=self.data
+        )
+
+    def owner_details(self) -> OwnerDetails:
+        owner = self.owner
+        if owner is None:
+            raise ConfigurationError(
+                f"{self} has lost its owner ({self.owner_type} {self.owner_id}); "
+                "delete the customer or point it at an existing owner."
+            )
+        meta = owner._meta
+        return OwnerDetails(
+            reference=f"{meta.app_label}.{meta.model_name}:{owner.pk}",
+            email=_call_or_attribute(owner, "pay_customer_email", "email"),
+            name=_call_or_attribute(owner, "pay_customer_name", "name") or str(owner),
+        )
+
+    def update_processor_customer(self, **changes: Any) -> None:
+        """Push attribute changes (email, name, metadata…) to the processor."""
+        updated = self.backend.update_customer(self.details(), changes)
+        self.data = updated.data
+        self.save(update_fields=["data", "updated_at"])
+
+    def delete_processor_customer(self) -> None:
+        """Delete the customer at the processor and mark this row deleted."""
+        if self.processor_id:
+            self.backend.delete_customer(self.details())
+        self.deleted_at, self.default = timezone.now(), False
+        self.save(update_fields=["deleted_at", "default", "updated_at"])
+
+    # Subscriptions
+
+    def subscribe(
+        self,
+        name: str = "default",
+        plan: str = "default",
+        quantity: int = 1,
+        trial_period_days: int | None = None,
+        **processor_options: Any,
+    ) -> Subscription:
+        """Start a subscription and return its local row.
+
+        Raises ActionRequired (with ``subscription`` set to the incomplete row)
+        when the customer must confirm the first payment.
+        """
+        require_count(quantity, "quantity")
+        if trial_period_days is not None:
+            require_count(trial_period_days, "trial_period_days")
+        request = SubscribeRequest(
+            name=name,
+            plan=plan,
+            quantity=quantity,
+            trial_period_days=trial_period_days or None,
+            options=processor_options,
+        )
+        try:
+            details = self.backend.subscribe(self.details(), request)
+        except ActionRequired as error:
+            if isinstance(error.subscription, SubscriptionDetails):
+                error.subscription = self.record_subscription(error.subscription, name)
+            raise
+        return self.record_subscription(details, name)
+
+    def subscription(self, name: str = "default") -> Subscription | None:
+        """The newest subscription called ``name``."""
+        return self.subscriptions.for_name(name).newest_first().first()
+
+    def subscribed(self, name: str = "default", processor_plan: str | None = None) -> bool:
+        subscription = self.subscription(name)
+        return (
+            subscription is not None
+            and subscription.active()
+            and processor_plan in (None, subscription.processor_plan)
+        )
+
+    def on_trial(self, name: str = "default", plan: str | None = None) -> bool:
+        subscription = self.subscription(name)
+        return (
+            subscription is not None
+            and subscription.on_trial()
+            and plan in (None, subscription.processor_plan)
+        )
+
+    def on_trial_or_subscribed(
+        self, name: str = "default", processor_plan: str | None = None
+    ) -> bool:
+        return self.on_trial(name, processor_plan) or self.subscribed(name, processor_plan)
+
+    def on_generic_trial(self) -> bool:
+        """On a trial that needs no payment method (see Subscription.is_generic_trial)."""
+        subscription = self.subscription()
+        return (
+            subscription is not None and subscription.is_generic_trial() and subscription.on_trial()
+        )
+
+    def has_incomplete_payment(self, name: str = "default") -> bool:
+        subscription = self.subscription(name)
+        return subscription is not None and subscription.has_incomplete_payment()
+
+    def sync_subscriptions(self, status: str = "all") -> list[Subscription]:
+        """Bring local rows up to date with the processor, adding any made elsewhere."""
+        known = [subscription.details() for subscription in self.subscriptions.all()]
+        listed = self.backend.list_subscriptions(self.details(), status, known)
+        return [self.record_subscription(details) for details in listed]
+
+    def record_subscription(
+        self, details: SubscriptionDetails, name: str | None = None
+    ) -> Subscription:
+        """Create or update the local row for a subscription the processor reported.
+
+        A new row takes ``name`` (or the name the processor carries); an existing
+        row keeps its own.
+        """
+        existing = self.subscriptions.filter(processor_id=details.processor_id).first()
+        subscription = existing or Subscription(customer=self, name=name or details.name)
+        subscription.apply(details)
+        return subscription
+
+    # Charges and payment methods
+
+    def charge(self, amount: int, currency: str = "usd", **options: Any) -> Charge:
+        """Charge ``amount`` minor units (cents for USD) once and return the Charge row."""
+        require_amount(amount)
+        request = ChargeRequest(
+            amount=amount, currency=normalize_currency(currency), options=options
+        )
+        charge = Charge.objects.record(self, self.backend.charge(self.details(), request))
+        signals.charge_succeeded.send(Charge, charge=charge)
+        return charge
+
+    def add_payment_method(self, token: str, default: bool = True) -> PaymentMethod:
+        """Attach a payment method from a processor token; it becomes the default if asked."""
+        details = self.backend.add_payment_method(self.details(), token, default)
+        with transaction.atomic():
+            if details.default:
+                self.payment_methods.filter(default=True).update(default=False)
+            return PaymentMethod.objects.record(self, details)
+
+    @property
+    def default_payment_method(self) -> PaymentMethod | None:
+        return self.payment_methods.filter(default=True).first()
+
+
+def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:
+    value = getattr(owner, method, None)
+    value = value() if callable(value) else getattr(owner, attribute, "")
+    return str(value or "")

@@ -1,0 +1,127 @@
+"""The interface every payment processor implements.
+
+A processor is a translator: it takes plain data (see :mod:`pay.processors.data`),
+talks to the outside world, and returns plain data describing the new state.
+It never reads or writes the database; the models do that with what it returns.
+
+To add a processor, copy the fake processor's package (one module per concern:
+customers, subscriptions, charges, payment methods), implement each operation,
+and register the class under a name in ``PAY_PROCESSOR_CLASSES``. An operation
+the processor cannot perform raises :class:`pay.errors.NotSupported`.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from .data import (
+    ChargeDetails,
+    ChargeRequest,
+    CustomerDetails,
+    OwnerDetails,
+    PaymentMethodDetails,
+    SubscribeRequest,
+    SubscriptionDetails,
+)
+
+
+class Processor(abc.ABC):
+    """Base class of payment processors; one instance serves the whole project."""
+
+    #: The name customers are stored under, e.g. ``"stripe"``.
+    name: ClassVar[str]
+
+    # Customers
+
+    @abc.abstractmethod
+    def create_customer(self, owner: OwnerDetails) -> CustomerDetails:
+        """Create the customer at the processor and return it."""
+
+    @abc.abstractmethod
+    def update_customer(
+        self, customer: CustomerDetails, changes: Mapping[str, Any]
+    ) -> CustomerDetails:
+        """Push changed customer attributes (email, name, metadata…) to the processor."""
+
+    @abc.abstractmethod
+    def delete_customer(self, customer: CustomerDetails) -> None:
+        """Delete the customer at the processor."""
+
+    # Subscriptions
+
+    @abc.abstractmethod
+    def subscribe(
+        self, customer: CustomerDetails, request: SubscribeRequest
+    ) -> SubscriptionDetails:
+        """Start a subscription; raise ActionRequired when the customer must confirm it."""
+
+    @abc.abstractmethod
+    def cancel(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
+        """Cancel at the end of the current period (or trial), leaving a grace period."""
+
+    @abc.abstractmethod
+    def cancel_now(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
+        """End the subscription immediately."""
+
+    @abc.abstractmethod
+    def resume(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
+        """Undo a cancellation during its grace period, or end a pause."""
+
+    @abc.abstractmethod
+    def swap(
+        self, subscription: SubscriptionDetails, plan: str, options: Mapping[str, Any]
+    ) -> SubscriptionDetails:
+        """Move the subscription to another plan."""
+
+    @abc.abstractmethod
+    def change_quantity(
+        self, subscription: SubscriptionDetails, quantity: int, options: Mapping[str, Any]
+    ) -> SubscriptionDetails:
+        """Change the number of units (seats) billed."""
+
+    @abc.abstractmethod
+    def pause(
+        self, subscription: SubscriptionDetails, behavior: str | None, resumes_at: datetime | None
+    ) -> SubscriptionDetails:
+        """Pause billing, until ``resumes_at`` when given."""
+
+    @abc.abstractmethod
+    def retrieve_subscription(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
+        """Return the subscription's current state at the processor."""
+
+    @abc.abstractmethod
+    def list_subscriptions(
+        self,
+        customer: CustomerDetails,
+        status: str = "all",
+        known: Sequence[SubscriptionDetails] = (),
+    ) -> list[SubscriptionDetails]:
+        """Return the customer's subscriptions at the processor, including ones made elsewhere.
+
+        ``known`` are the local copies, for a processor that keeps no state of its own.
+        """
+
+    @abc.abstractmethod
+    def processor_subscription(self, subscription: SubscriptionDetails) -> Any:
+        """Return the processor's own object for the subscription, untranslated."""
+
+    # Charges
+
+    @abc.abstractmethod
+    def charge(self, customer: CustomerDetails, request: ChargeRequest) -> ChargeDetails:
+        """Charge the customer once; raise PaymentDeclined or ActionRequired on failure."""
+
+    @abc.abstractmethod
+    def refund(self, charge: ChargeDetails, amount: int) -> ChargeDetails:
+        """Refund ``amount`` minor units of the charge and return its new state."""
+
+    # Payment methods
+
+    @abc.abstractmethod
+    def add_payment_method(
+        self, customer: CustomerDetails, token: str, default: bool
+    ) -> PaymentMethodDetails:
+        """Attach a payment method (a processor token) to the customer."""

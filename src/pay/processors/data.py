@@ -1,0 +1,109 @@
+"""The plain data that crosses the boundary between a processor and the models.
+
+Processors never see a model instance and never touch the database: they take
+these frozen dataclasses and return new ones, and the models apply the result.
+That keeps every processor testable on its own and the models free of any
+processor's vocabulary.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class SubscriptionStatus(enum.StrEnum):
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    UNPAID = "unpaid"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class OwnerDetails:
+    """What a processor may know about a billable owner."""
+
+    reference: str
+    email: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    """A customer as the processor knows it."""
+
+    processor_id: str
+    owner: OwnerDetails
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubscriptionDetails:
+    """A subscription's full state, as the processor reports it."""
+
+    processor_id: str
+    plan: str
+    status: SubscriptionStatus
+    quantity: int = 1
+    name: str = "default"
+    trial_ends_at: datetime | None = None
+    ends_at: datetime | None = None
+    current_period_start: datetime | None = None
+    current_period_end: datetime | None = None
+    pause_behavior: str = ""
+    pause_starts_at: datetime | None = None
+    pause_resumes_at: datetime | None = None
+    metered: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubscribeRequest:
+    """What the application asks for when it subscribes a customer."""
+
+    name: str
+    plan: str
+    quantity: int = 1
+    trial_period_days: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChargeDetails:
+    """A charge, with money in integer minor units of ``currency``."""
+
+    processor_id: str
+    amount: int
+    currency: str
+    amount_refunded: int = 0
+    subscription_processor_id: str = ""
+    payment_method_type: str = ""
+    brand: str = ""
+    last4: str = ""
+    receipt_url: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChargeRequest:
+    amount: int
+    currency: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PaymentMethodDetails:
+    processor_id: str
+    type: str = "card"
+    brand: str = ""
+    last4: str = ""
+    exp_month: int | None = None
+    exp_year: int | None = None
+    default: bool = False
+    data: dict[str, Any] = field(default_factory=dict)

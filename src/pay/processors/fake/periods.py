@@ -1,0 +1,40 @@
+"""Billing-period arithmetic for the fake processor's plans."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+from typing import TypedDict
+
+from pay import conf
+
+
+class PlanInterval(TypedDict, total=False):
+    interval: str  # "day", "week", "month" or "year"
+    interval_count: int
+
+
+def plan_interval(plan: str) -> tuple[str, int]:
+    """The plan's interval and count from PAY_FAKE_PROCESSOR_PLANS; monthly if not listed."""
+    settings: PlanInterval = conf.get("PAY_FAKE_PROCESSOR_PLANS").get(plan, {})
+    return settings.get("interval", "month"), settings.get("interval_count", 1)
+
+
+def period_end(start: datetime, plan: str, periods: int = 1) -> datetime:
+    """The end of ``periods`` billing periods of ``plan`` beginning at ``start``."""
+    interval, count = plan_interval(plan)
+    steps = count * periods
+    if interval == "day":
+        return start + timedelta(days=steps)
+    if interval == "week":
+        return start + timedelta(weeks=steps)
+    months = steps * 12 if interval == "year" else steps
+    return _add_months(start, months)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    """Same day of a later month, clamped to its length (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

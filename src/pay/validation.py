@@ -1,0 +1,31 @@
+"""Checks on values that come from application code, before any processor sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pay.errors import InvalidAction, InvalidAmount
+
+
+def _is_whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def require_count(value: Any, name: str) -> None:
+    """A quantity or number of days: a whole number, zero or more."""
+    if not _is_whole_number(value) or value < 0:
+        raise InvalidAction(f"{name} must be a whole number of 0 or more, not {value!r}.")
+
+
+def require_amount(amount: Any) -> None:
+    """Money is a positive whole number of minor units, never a float."""
+    if not _is_whole_number(amount) or amount <= 0:
+        raise InvalidAmount(
+            f"Amounts are whole numbers of minor units (1000 for $10.00), not {amount!r}."
+        )
+
+
+def normalize_currency(currency: str) -> str:
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidAmount(f"{currency!r} is not a currency code; use ISO 4217, e.g. 'usd'.")
+    return currency.lower()
