@@ -12,11 +12,11 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "src")]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ["PAY_TEST_DATABASE"] = "sqlite"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -24,10 +24,11 @@ import time_machine  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from pay.models import Subscription  # noqa: E402
 from tests.testapp.models import User  # noqa: E402
 
 
-def show(label: str, subscription) -> None:  # type: ignore[no-untyped-def]
+def show(label: str, subscription: Subscription) -> None:
     flags = ["active", "on_trial", "cancelled", "on_grace_period", "ended", "paused"]
     answers = ", ".join(f"{flag}={getattr(subscription, flag)()}" for flag in flags)
     print(f"{label:<34} {subscription.status:<9} {answers}")
