@@ -94,3 +94,11 @@ class ActionRequired(ProcessorError):
         self.client_secret = client_secret
         self.payment_intent_id = payment_intent_id
         self.subscription = subscription
+
+
+class WebhookInvalid(PayError):
+    """A webhook request failed verification; ``reason`` is safe to show the sender."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

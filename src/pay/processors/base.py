@@ -7,7 +7,8 @@ It never reads or writes the database; the models do that with what it returns.
 To add a processor, copy the fake processor's package (one module per concern:
 customers, subscriptions, charges, payment methods), implement each operation,
 and register the class under a name in ``PAY_PROCESSOR_CLASSES``. An operation
-the processor cannot perform raises :class:`pay.errors.NotSupported`.
+the processor cannot perform raises :class:`pay.errors.NotSupported`: the
+optional ones at the end of the class do so unless overridden.
 """
 
 from __future__ import annotations
@@ -17,14 +18,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
+from pay.errors import NotSupported
+
 from .data import (
+    Change,
     ChargeDetails,
     ChargeRequest,
+    CheckoutRequest,
+    CheckoutSession,
     CustomerDetails,
     OwnerDetails,
     PaymentMethodDetails,
     SubscribeRequest,
     SubscriptionDetails,
+    WebhookEvent,
 )
 
 
@@ -125,3 +132,27 @@ class Processor(abc.ABC):
         self, customer: CustomerDetails, token: str, default: bool
     ) -> PaymentMethodDetails:
         """Attach a payment method (a processor token) to the customer."""
+
+    # Optional: hosted pages and webhooks. Not every processor has them.
+
+    def create_checkout(
+        self, customer: CustomerDetails, request: CheckoutRequest
+    ) -> CheckoutSession:
+        """Start a hosted checkout the buyer is redirected to."""
+        raise NotSupported(self.name, "hosted checkout")
+
+    def retrieve_checkout(self, session_id: str) -> CheckoutSession:
+        """The checkout's current state, with the subscription it created once complete."""
+        raise NotSupported(self.name, "hosted checkout")
+
+    def billing_portal_url(self, customer: CustomerDetails, return_url: str) -> str:
+        """A hosted page where the customer manages billing, returning to ``return_url``."""
+        raise NotSupported(self.name, "a hosted billing portal")
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Check the signature on the raw body and parse it; raise WebhookInvalid if bad."""
+        raise NotSupported(self.name, "webhooks")
+
+    def translate_webhook(self, event: WebhookEvent) -> list[Change]:
+        """The changes a verified event implies, for the models to apply."""
+        raise NotSupported(self.name, "webhooks")

@@ -107,3 +107,109 @@ class PaymentMethodDetails:
     exp_year: int | None = None
     default: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+
+
+# Hosted checkout
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One price in a checkout; ``adjustable_quantity`` lets the buyer change the seats."""
+
+    price: str
+    quantity: int = 1
+    adjustable_quantity: bool = False
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    mode: str  # "subscription", "payment" or "setup"
+    line_items: tuple[LineItem, ...]
+    success_url: str
+    cancel_url: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    """A hosted checkout: send the buyer to ``url``; once complete it carries the result."""
+
+    processor_id: str
+    url: str
+    mode: str
+    customer_processor_id: str
+    status: str = "open"  # "open", "complete" or "expired"
+    subscription: SubscriptionDetails | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# Webhooks
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified event, in the processor's own vocabulary."""
+
+    event_id: str
+    event_type: str
+    created: datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SubscriptionChanged:
+    """The subscription now looks like ``subscription`` (as of the event's time).
+
+    ``owner_reference`` (a signed or processor-held link to the owner) lets the
+    models create the customer when the processor created it (e.g. in a hosted checkout).
+    """
+
+    customer_processor_id: str
+    subscription: SubscriptionDetails
+    owner_reference: str = ""
+
+
+@dataclass(frozen=True)
+class ChargeChanged:
+    customer_processor_id: str
+    charge: ChargeDetails
+
+
+@dataclass(frozen=True)
+class PaymentMethodChanged:
+    customer_processor_id: str
+    payment_method: PaymentMethodDetails
+
+
+@dataclass(frozen=True)
+class PaymentMethodRemoved:
+    customer_processor_id: str
+    payment_method_processor_id: str
+
+
+@dataclass(frozen=True)
+class CustomerRemoved:
+    customer_processor_id: str
+
+
+@dataclass(frozen=True)
+class PaymentProblem:
+    """A payment failed or needs the customer's action (``action_url`` set when it does)."""
+
+    customer_processor_id: str
+    subscription_processor_id: str = ""
+    reason: str = ""
+    amount: int = 0
+    currency: str = ""
+    action_url: str = ""
+
+
+#: What a processor's webhook translation returns: the changes an event implies.
+Change = (
+    SubscriptionChanged
+    | ChargeChanged
+    | PaymentMethodChanged
+    | PaymentMethodRemoved
+    | CustomerRemoved
+    | PaymentProblem
+)
