@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -11,11 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pay import signals
-from pay.errors import ActionRequired, ConfigurationError
+from pay.errors import ActionRequired, ConfigurationError, InvalidAction
 from pay.processors import FAKE_PROCESSOR, Processor, get_processor
 from pay.processors.data import (
     ChargeRequest,
+    CheckoutRequest,
+    CheckoutSession,
     CustomerDetails,
+    LineItem,
     OwnerDetails,
     SubscribeRequest,
     SubscriptionDetails,
@@ -240,3 +244,52 @@ def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:
     value = getattr(owner, method, None)
     value = value() if callable(value) else getattr(owner, attribute, "")
     return str(value or "")
+
+    # Hosted pages
+
+    def checkout(
+        self,
+        *,
+        line_items: Iterable[LineItem | Mapping[str, Any]],
+        success_url: str,
+        cancel_url: str,
+        mode: str = "subscription",
+        **options: Any,
+    ) -> CheckoutSession:
+        """Start the processor's hosted checkout; redirect the buyer to the session's ``url``.
+
+        ``line_items`` are LineItems or dicts such as ``{"price": "price_123", "quantity": 3}``.
+        """
+        if mode not in ("subscription", "payment", "setup"):
+            raise InvalidAction(
+                f"Checkout mode must be subscription, payment or setup, not {mode!r}."
+            )
+        items = tuple(
+            item if isinstance(item, LineItem) else LineItem(**item) for item in line_items
+        )
+        for item in items:
+            require_count(item.quantity, "quantity")
+        request = CheckoutRequest(
+            mode=mode,
+            line_items=items,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            options=options,
+        )
+        return self.backend.create_checkout(self.details(), request)
+
+    def sync_checkout_session(self, session_id: str) -> Subscription | None:
+        """Record the subscription a completed checkout created, without waiting for a webhook.
+
+        Refuses a session that belongs to another customer.
+        """
+        session = self.backend.retrieve_checkout(session_id)
+        if not self.processor_id or session.customer_processor_id != self.processor_id:
+            raise InvalidAction("That checkout session belongs to another customer.")
+        if session.subscription is None:
+            return None
+        return self.record_subscription(session.subscription)
+
+    def billing_portal(self, return_url: str) -> str:
+        """The URL of the processor's hosted billing page, coming back to ``return_url``."""
+        return self.backend.billing_portal_url(self.details(), return_url)

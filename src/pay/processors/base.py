@@ -41,6 +41,14 @@ class Processor(abc.ABC):
     #: The name customers are stored under, e.g. ``"stripe"``.
     name: ClassVar[str]
 
+    #: Operations (method names) this processor cannot perform, each with the reason.
+    #: They raise NotSupported; the README's capability table lists them.
+    unsupported: ClassVar[Mapping[str, str]] = {}
+
+    def not_supported(self, operation: str) -> NotSupported:
+        """The error for an operation listed in ``unsupported``."""
+        return NotSupported(self.name, operation, self.unsupported.get(operation, ""))
+
     # Customers
 
     @abc.abstractmethod
