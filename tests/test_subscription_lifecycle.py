@@ -193,15 +193,26 @@ def test_change_quantity(clock, customer):
     assert subscription.quantity == 0
 
 
-def test_renewals_roll_the_period_forward_on_sync(clock, customer):
-    subscription = customer.subscribe(plan="pro-monthly")
-    clock.move_to(datetime(2026, 5, 2, tzinfo=UTC))
-
+def test_renewals_roll_the_period_forward_on_sync_without_drifting(clock, customer):
+    subscription = customer.subscribe(plan="pro-monthly")  # on 31 January
+    clock.move_to(datetime(2026, 3, 1, tzinfo=UTC))
     subscription.sync()
+    assert subscription.current_period_start == datetime(2026, 2, 28, 9, 0, tzinfo=UTC)
+    assert subscription.current_period_end == datetime(2026, 3, 31, 9, 0, tzinfo=UTC)
 
-    assert subscription.current_period_start < datetime(2026, 5, 2, tzinfo=UTC)
-    assert subscription.current_period_end > datetime(2026, 5, 2, tzinfo=UTC)
+    clock.move_to(datetime(2026, 5, 2, tzinfo=UTC))
+    subscription.sync()
+    assert subscription.current_period_start == datetime(2026, 4, 30, 9, 0, tzinfo=UTC)
+    assert subscription.current_period_end == datetime(2026, 5, 31, 9, 0, tzinfo=UTC)
     assert subscription.active()
+
+
+def test_an_annual_plan_renews_yearly(clock, customer):
+    subscription = customer.subscribe(plan="pro-annual")
+    assert subscription.current_period_end == START.replace(year=2027)
+    clock.move_to(START.replace(year=2027) + SECOND)
+    subscription.sync()
+    assert subscription.current_period_end == START.replace(year=2028)
 
 
 def test_generic_trial(clock, customer):

@@ -19,6 +19,10 @@ from .periods import period_end, plan_interval
 
 Status = SubscriptionStatus
 
+#: Where in ``data`` the fake keeps the moment its billing periods count from, so that
+#: renewals land on the same day of the month (31 Jan, 28 Feb, 31 Mar) instead of drifting.
+ANCHOR = "billing_cycle_anchor"
+
 
 class FakeSubscriptions:
     """Subscriptions that live only in the local database.
@@ -47,7 +51,7 @@ class FakeSubscriptions:
             ends_at=ends_at,
             current_period_start=now,
             current_period_end=trial_ends_at or period_end(now, request.plan),
-            data=options,
+            data={**options, ANCHOR: (trial_ends_at or now).isoformat()},
         )
 
     def cancel(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
@@ -76,7 +80,10 @@ class FakeSubscriptions:
             return swapped
         now = timezone.now()
         return dataclasses.replace(
-            swapped, current_period_start=now, current_period_end=period_end(now, plan)
+            swapped,
+            current_period_start=now,
+            current_period_end=period_end(now, plan),
+            data={**subscription.data, ANCHOR: now.isoformat()},
         )
 
     def change_quantity(
@@ -128,9 +135,15 @@ def _unpaused(subscription: SubscriptionDetails) -> SubscriptionDetails:
 
 def _renewed(subscription: SubscriptionDetails, now: datetime) -> SubscriptionDetails:
     """Advance the billing period until it contains ``now``, as renewals would."""
-    start, end = subscription.current_period_start, subscription.current_period_end
-    if start is None or end is None or subscription.status != Status.ACTIVE:
+    end = subscription.current_period_end
+    if end is None or end > now or subscription.status != Status.ACTIVE:
         return subscription
-    while end <= now:
-        start, end = end, period_end(end, subscription.plan)
-    return dataclasses.replace(subscription, current_period_start=start, current_period_end=end)
+    anchor = datetime.fromisoformat(subscription.data.get(ANCHOR, end.isoformat()))
+    periods = 1
+    while period_end(anchor, subscription.plan, periods) <= now:
+        periods += 1
+    return dataclasses.replace(
+        subscription,
+        current_period_start=period_end(anchor, subscription.plan, periods - 1),
+        current_period_end=period_end(anchor, subscription.plan, periods),
+    )
