@@ -6,15 +6,19 @@ second, so a twelve-factor deployment needs no settings code at all.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import stripe
 from django.conf import settings
 from stripe import HTTPClient, StripeClient
 
-from pay.errors import ConfigurationError
+from pay.errors import ConfigurationError, PaymentDeclined, ProcessorError
 
 from .translate import object_id
 
@@ -72,6 +76,44 @@ def _required(name: str, what: str) -> str:
     return str(value)
 
 
+def idempotency_key(operation: str, subject: str, supplied: str | None = None) -> str:
+    """The Idempotency-Key of a creating request: ``pay-<operation>-<subject>-<token>``.
+
+    The token is the caller's own key for the operation when given (an order id, a
+    form token), so the application may retry the whole operation safely; otherwise
+    it is fresh for this call, so the SDK's retries of it replay Stripe's first answer.
+    """
+    token = hashlib.sha256(supplied.encode()).hexdigest()[:32] if supplied else uuid.uuid4().hex
+    return f"pay-{operation}-{subject}-{token}"
+
+
+_ParamsT = TypeVar("_ParamsT", bound=Mapping[str, object])
+
+
+def with_options(params: _ParamsT, options: Mapping[str, Any]) -> _ParamsT:
+    """``params`` plus the caller's extra Stripe parameters, which win; metadata is merged."""
+    merged: dict[str, Any] = {**params, **options}
+    if "metadata" in params and "metadata" in options:
+        merged["metadata"] = {**params["metadata"], **options["metadata"]}  # type: ignore[dict-item]
+    return merged  # type: ignore[return-value]
+
+
+@contextmanager
+def stripe_errors() -> Iterator[None]:
+    """Stripe's errors as django-pay's: PaymentDeclined for a declined card, else ProcessorError."""
+    try:
+        yield
+    except stripe.CardError as error:
+        raise PaymentDeclined(
+            f"{error.user_message or 'The card was declined.'} "
+            "Ask the customer for another payment method."
+        ) from error
+    except stripe.StripeError as error:
+        raise ProcessorError(
+            f"Stripe refused the request: {error.user_message or error}"
+        ) from error
+
+
 def build_client() -> StripeClient:
     """A StripeClient for the current mode, on the pinned API version, retrying network errors.
 
@@ -97,7 +139,7 @@ class StripeAPI:
     """
 
     #: Expansions that let a subscription say whether its first payment needs the customer.
-    SUBSCRIPTION_EXPAND = ["latest_invoice.payments", "latest_invoice.confirmation_secret"]
+    SUBSCRIPTION_EXPAND = ["latest_invoice.payments"]
 
     @cached_property
     def client(self) -> StripeClient:
