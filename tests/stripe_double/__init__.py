@@ -6,6 +6,6 @@ OpenAPI repository under the MIT licence in ``FIXTURES_LICENSE``). Use the
 Stripe processor's settings to talk to the double.
 """
 
-from .double import Fault, RecordedRequest, StripeDouble, sign_webhook
+from .double import Fault, RecordedRequest, StripeDouble, sign_payload, sign_webhook
 
-__all__ = ["Fault", "RecordedRequest", "StripeDouble", "sign_webhook"]
+__all__ = ["Fault", "RecordedRequest", "StripeDouble", "sign_payload", "sign_webhook"]

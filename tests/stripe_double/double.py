@@ -207,7 +207,13 @@ def sign_webhook(
     event: StripeObject, secret: str, timestamp: int | None = None
 ) -> tuple[bytes, dict[str, str]]:
     """The body and headers Stripe would POST to a webhook endpoint for ``event``."""
-    body = json.dumps(event).encode()
+    return sign_payload(json.dumps(event).encode(), secret, timestamp)
+
+
+def sign_payload(
+    body: bytes, secret: str, timestamp: int | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """``body`` with the ``Stripe-Signature`` header Stripe would compute for it."""
     signed_at = int(time.time()) if timestamp is None else timestamp
     signature = hmac.new(
         secret.encode(), f"{signed_at}.".encode() + body, hashlib.sha256

@@ -13,7 +13,7 @@ TEST_PUBLIC_KEY = "pk_test_double"
 WEBHOOK_SECRET = "whsec_double"
 
 #: Prices every test can subscribe to, as if created in the Dashboard.
-PRICES = {
+PRICES: dict[str, dict[str, Any]] = {
     "price_basic_monthly": {"unit_amount": 1000, "interval": "month"},
     "price_pro_monthly": {"unit_amount": 3000, "interval": "month"},
     "price_pro_annual": {"unit_amount": 30000, "interval": "year"},

@@ -158,7 +158,7 @@ class Store:
 
     def render(self, obj: StripeObject, expand: Iterable[str] = ()) -> StripeObject:
         """The object as the API returns it: private keys dropped, ``expand`` paths expanded."""
-        rendered = _public(obj)
+        rendered: StripeObject = _public(obj)
         for path in expand:
             rendered = self._expand(rendered, path.split("."))
         return rendered
