@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import stripe
 from django.conf import settings
@@ -92,10 +92,11 @@ _ParamsT = TypeVar("_ParamsT", bound=Mapping[str, object])
 
 def with_options(params: _ParamsT, options: Mapping[str, Any]) -> _ParamsT:
     """``params`` plus the caller's extra Stripe parameters, which win; metadata is merged."""
-    merged: dict[str, Any] = {**params, **options}
-    if "metadata" in params and "metadata" in options:
-        merged["metadata"] = {**params["metadata"], **options["metadata"]}  # type: ignore[dict-item]
-    return merged  # type: ignore[return-value]
+    merged: dict[str, object] = {**params, **options}
+    own, extra = params.get("metadata"), options.get("metadata")
+    if isinstance(own, Mapping) and isinstance(extra, Mapping):
+        merged["metadata"] = {**own, **extra}
+    return cast(_ParamsT, merged)
 
 
 @contextmanager

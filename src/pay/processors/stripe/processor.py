@@ -22,3 +22,5 @@ class StripeProcessor(
     """Stripe Billing through the official SDK (``StripeClient``, pinned API version)."""
 
     name = "stripe"
+    #: translate_webhook re-reads every object it reports from Stripe (see webhooks.py).
+    webhook_changes_are_current = True

@@ -9,6 +9,7 @@ from stripe.params import (
     SubscriptionCreateParams,
     SubscriptionListParams,
     SubscriptionUpdateParams,
+    SubscriptionUpdateParamsItem,
     SubscriptionUpdateParamsPauseCollection,
 )
 
@@ -91,17 +92,13 @@ class StripeSubscriptions(StripeAPI):
         self, subscription: SubscriptionDetails, plan: str, options: Mapping[str, Any]
     ) -> SubscriptionDetails:
         """Move the plan item to ``plan``; ``options`` such as proration_behavior go to Stripe."""
-        item_id = self._plan_item_id(subscription.processor_id)
-        params: SubscriptionUpdateParams = {"items": [{"id": item_id, "price": plan}]}
-        return self._update(subscription.processor_id, with_options(params, options))
+        return self._change_plan_item(subscription.processor_id, {"price": plan}, options)
 
     @stripe_errors()
     def change_quantity(
         self, subscription: SubscriptionDetails, quantity: int, options: Mapping[str, Any]
     ) -> SubscriptionDetails:
-        item_id = self._plan_item_id(subscription.processor_id)
-        params: SubscriptionUpdateParams = {"items": [{"id": item_id, "quantity": quantity}]}
-        return self._update(subscription.processor_id, with_options(params, options))
+        return self._change_plan_item(subscription.processor_id, {"quantity": quantity}, options)
 
     @stripe_errors()
     def pause(
@@ -157,11 +154,18 @@ class StripeSubscriptions(StripeAPI):
         params["expand"] = self.SUBSCRIPTION_EXPAND
         return self._settled(self.client.v1.subscriptions.update(subscription_id, params))
 
-    def _plan_item_id(self, subscription_id: str) -> str:
+    def _change_plan_item(
+        self,
+        subscription_id: str,
+        change: SubscriptionUpdateParamsItem,
+        options: Mapping[str, Any],
+    ) -> SubscriptionDetails:
+        """Change the first item, the one that carries the plan."""
         items = self.fetch_subscription(subscription_id).items.data
         if not items:
             raise InvalidAction(f"Stripe subscription {subscription_id} has no items to change.")
-        return items[0].id
+        params: SubscriptionUpdateParams = {"items": [{**change, "id": items[0].id}]}
+        return self._update(subscription_id, with_options(params, options))
 
     def _settled(
         self, subscription: stripe.Subscription, cancel_if_declined: bool = False
