@@ -116,6 +116,8 @@ class BillingAPI(PaymentsAPI):
         items = params.get("items") or []
         if not items:
             raise invalid("Missing required param: items.", "items")
+        for index, item in enumerate(items):
+            self.price(item.get("price", ""), f"items[{index}][price]")
         start = now()
         trial_end = self._trial_end(params, start)
         subscription = self.store.build(
@@ -223,6 +225,9 @@ class BillingAPI(PaymentsAPI):
         behaviour = params.get("payment_behavior", "allow_incomplete")
         if behaviour not in ("allow_incomplete", "default_incomplete", "error_if_incomplete"):
             raise invalid(f"The Stripe double does not implement payment_behavior={behaviour}.")
+        for index, item in enumerate(params.get("items", [])):
+            if "price" in item:
+                self.price(item["price"], f"items[{index}][price]")
         before = self.store.render(subscription)
         previous = self._update_simple_fields(subscription, params)
         if "items" in params or params.get("trial_end") == "now":

@@ -27,10 +27,10 @@ class HostedAPI(BillingAPI):
             raise invalid("line_items is required in payment and subscription mode.", "line_items")
         for index, item in enumerate(items):
             price = self.price(item.get("price", ""), f"line_items[{index}][price]")
-            if (mode == "subscription") != (price["type"] == "recurring"):
+            if mode == "payment" and price["type"] == "recurring":
                 raise invalid(
-                    f"Price {price['id']} is {price['type']}; {mode} mode needs "
-                    f"{'recurring' if mode == 'subscription' else 'one-time'} prices.",
+                    f"You specified `payment` mode but passed a recurring price ({price['id']}); "
+                    "use `subscription` mode instead.",
                     f"line_items[{index}][price]",
                 )
         session = self.store.build(

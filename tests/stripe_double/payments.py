@@ -359,7 +359,6 @@ class PaymentsAPI(CustomersAPI):
             wallet=None,
         )
         charge["receipt_url"] = f"https://pay.stripe.com/receipts/payment/{charge['id']}"
-        charge.pop("refunds", None)
         return charge
 
     # Charges and refunds

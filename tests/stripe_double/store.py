@@ -92,7 +92,7 @@ _RESETS: dict[str, dict[str, Any]] = {
 }
 
 #: Fields Stripe leaves out unless a request expands them.
-INCLUDABLE: dict[str, tuple[str, ...]] = {"invoice": ("payments",)}
+INCLUDABLE: dict[str, tuple[str, ...]] = {"invoice": ("payments",), "charge": ("refunds",)}
 
 ID_PREFIXES = {
     "customer": "cus",

@@ -67,7 +67,14 @@ class StripeSubscriptions(StripeAPI):
 
     @stripe_errors()
     def cancel_now(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
-        cancelled = self.client.v1.subscriptions.cancel(subscription.processor_id)
+        try:
+            cancelled = self.client.v1.subscriptions.cancel(subscription.processor_id)
+        except stripe.InvalidRequestError:
+            # DELETE carries no idempotency key: when the SDK retries one whose answer was
+            # lost, Stripe refuses to cancel twice. Cancelled is what was asked for.
+            cancelled = self.fetch_subscription(subscription.processor_id)
+            if cancelled.status != "canceled":
+                raise
         return subscription_details(cancelled)
 
     @stripe_errors()

@@ -32,7 +32,7 @@ from pay.processors.data import (
     WebhookEvent,
 )
 
-from .client import StripeAPI, setting
+from .client import StripeAPI, setting, stripe_errors
 from .translate import (
     charge_details,
     moment,
@@ -140,6 +140,7 @@ class StripeWebhooks(StripeAPI):
         verify_signature(body, header, secrets, timezone.now().timestamp())
         return parse_event(body)
 
+    @stripe_errors()
     def translate_webhook(self, event: WebhookEvent) -> list[Change]:
         handler = _HANDLERS.get(event.event_type)
         if handler is None:
