@@ -24,6 +24,3 @@ def stripe_processor(stripe_double: StripeDouble) -> StripeProcessor:
     assert isinstance(processor, StripeProcessor)
     return processor
 
-
-def stripe_object(double: StripeDouble, object_id: str) -> dict[str, Any]:
-    return double.object(object_id)
