@@ -23,4 +23,3 @@ def stripe_processor(stripe_double: StripeDouble) -> StripeProcessor:
     processor = get_processor("stripe")
     assert isinstance(processor, StripeProcessor)
     return processor
-
