@@ -11,6 +11,8 @@ from tests.services import postgres_unavailable
 
 REQUIRE_SERVICES = os.environ.get("PAY_TEST_REQUIRE_SERVICES") == "1"
 
+pytest_plugins = ["tests.stripe_double.plugin"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     reason = postgres_unavailable()

@@ -5,3 +5,10 @@ class PayConfig(AppConfig):
     name = "pay"
     verbose_name = "Payments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from pay.checks import processor_settings
+
+        checks.register(processor_settings, checks.Tags.compatibility)

@@ -39,6 +39,21 @@ class FakeHarness(Harness):
     plans = ("basic-monthly", "pro-monthly")
 
 
+class StripeHarness(Harness):
+    """Stripe through the official SDK, against the in-process Stripe double."""
+
+    processor = "stripe"
+    plans = ("price_basic_monthly", "price_pro_monthly")
+
+    def start(self, settings: Any) -> None:
+        from tests.stripe_double import StripeDouble
+        from tests.stripe_double.plugin import configure
+
+        self.double = StripeDouble()
+        configure(settings, self.double)
+
+
 HARNESSES: dict[str, type[Harness]] = {
     FakeHarness.processor: FakeHarness,
+    StripeHarness.processor: StripeHarness,
 }
