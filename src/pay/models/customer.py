@@ -239,12 +239,6 @@ class Customer(models.Model):
     def default_payment_method(self) -> PaymentMethod | None:
         return self.payment_methods.filter(default=True).first()
 
-
-def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:
-    value = getattr(owner, method, None)
-    value = value() if callable(value) else getattr(owner, attribute, "")
-    return str(value or "")
-
     # Hosted pages
 
     def checkout(
@@ -293,3 +287,9 @@ def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:
     def billing_portal(self, return_url: str) -> str:
         """The URL of the processor's hosted billing page, coming back to ``return_url``."""
         return self.backend.billing_portal_url(self.details(), return_url)
+
+
+def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:
+    value = getattr(owner, method, None)
+    value = value() if callable(value) else getattr(owner, attribute, "")
+    return str(value or "")
