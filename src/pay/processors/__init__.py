@@ -15,6 +15,7 @@ FAKE_PROCESSOR = "fake_processor"
 
 BUILTIN_PROCESSORS = {
     FAKE_PROCESSOR: "pay.processors.fake.FakeProcessor",
+    "paddle_billing": "pay.processors.paddle.PaddleProcessor",
 }
 
 
