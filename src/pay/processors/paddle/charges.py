@@ -57,7 +57,7 @@ def _refund_items(transaction: Any, refunds: list[Any], amount: int) -> list[Cre
             for item in refund.items:
                 refunded[item.item_id] += int(item.totals.total)
     items, left = [], amount
-    for line in transaction.details.line_items:
+    for line in transaction.details.lineItems:  # the SDK's spelling of line_items
         total = int(line.totals.total)
         take = min(total - refunded[line.id], left)
         if take <= 0:
