@@ -6,9 +6,9 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
+from pay import processors
 from pay.errors import ConfigurationError, InvalidAction, NotSupported, ProcessorError
 from pay.models import Customer
-from pay import processors
 from pay.processors import get_processor
 
 from .double import API_KEY
