@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pay.models import Charge, Customer, Subscription
-from pay.processors.data import ChargeChanged
-from tests.paddle.double import enable_paddle, signed_delivery
+from tests.paddle.double import enable_paddle
+from tests.paddle.flows import charge_through_checkout, subscribe_through_checkout
 
 
 class Harness:
@@ -79,38 +79,13 @@ class PaddleHarness(Harness):
         if trial_period_days:
             price = f"{plan}_trial_{trial_period_days}d"
             self.double.add_price(price, 1500, trial_days=trial_period_days)
-        session = customer.checkout(
-            line_items=[{"price": price, "quantity": quantity}],
-            success_url="https://app.example.test/thanks",
-            cancel_url="https://app.example.test/pricing",
-            name=name,
-        )
-        self.double.complete_checkout(session.processor_id)
-        subscription = customer.sync_checkout_session(session.processor_id)
-        assert subscription is not None
-        return subscription
+        return subscribe_through_checkout(customer, self.double, price, quantity, name)
 
     def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
         """A one-time price bought in checkout; the charge comes by webhook."""
-        price = self.double.add_price(
-            f"pri_once_{amount}", amount, currency=currency.upper(), interval=None
-        )
-        session = customer.checkout(
-            mode="payment",
-            line_items=[{"price": price["id"]}],
-            success_url="https://app.example.test/thanks",
-            cancel_url="https://app.example.test/pricing",
-        )
-        transaction = self.double.complete_checkout(session.processor_id)
-        completed = next(
-            event
-            for event in self.double.events_of("transaction.completed")
-            if event["data"]["id"] == transaction["id"]
-        )
-        backend = customer.backend
-        changes = backend.translate_webhook(backend.verify_webhook(*signed_delivery(completed)))
-        charged = next(change for change in changes if isinstance(change, ChargeChanged))
-        return Charge.objects.record(customer, charged.charge)
+        price = f"pri_once_{amount}_{currency}"
+        self.double.add_price(price, amount, currency=currency.upper(), interval=None)
+        return charge_through_checkout(customer, self.double, price)
 
 
 HARNESSES: dict[str, type[Harness]] = {

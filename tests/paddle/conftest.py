@@ -9,6 +9,7 @@ from pay.processors import get_processor
 from pay.processors.paddle import PaddleProcessor
 
 from .double import PaddleDouble, enable_paddle
+from .flows import subscribe_through_checkout
 
 BASIC, PRO, ANNUAL, TRIAL, SETUP_FEE = (
     "pri_basic_monthly",
@@ -49,12 +50,4 @@ def paddle_customer(paddle: PaddleDouble, user: Any) -> Customer:
 
 def checkout(customer: Customer, paddle: PaddleDouble, price: str = BASIC, **options: Any) -> Any:
     """Subscribe the way Paddle does: a checkout the buyer pays, then a sync of its result."""
-    quantity = options.pop("quantity", 1)
-    session = customer.checkout(
-        line_items=[{"price": price, "quantity": quantity}],
-        success_url="https://app.example.test/done",
-        cancel_url="https://app.example.test/pricing",
-        **options,
-    )
-    paddle.complete_checkout(session.processor_id)
-    return customer.sync_checkout_session(session.processor_id)
+    return subscribe_through_checkout(customer, paddle, price, **options)

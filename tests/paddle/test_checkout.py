@@ -15,21 +15,17 @@ from pay.processors.data import SubscriptionChanged
 
 from .conftest import BASIC, PRO, SETUP_FEE
 from .double import CLIENT_TOKEN, DEFAULT_PAYMENT_LINK, signed_delivery
+from .flows import start_checkout
 
 pytestmark = pytest.mark.django_db
 
-
-def start_checkout(customer, *items, **options):
-    return customer.checkout(
-        line_items=[{"price": price} for price in items] or [{"price": BASIC}],
-        success_url="https://app.example.test/done",
-        cancel_url="https://app.example.test/pricing",
-        **options,
-    )
+BASIC_ITEM = {"price": BASIC}
 
 
 def test_a_checkout_is_a_transaction_carrying_the_signed_owner(paddle, paddle_customer, user):
-    session = start_checkout(paddle_customer, BASIC, SETUP_FEE, name="team-plan")
+    session = start_checkout(
+        paddle_customer, {"price": BASIC}, {"price": SETUP_FEE}, name="team-plan"
+    )
 
     transaction = paddle.transactions[session.processor_id]
     assert session.url == f"{DEFAULT_PAYMENT_LINK}?_ptxn={session.processor_id}"
@@ -41,21 +37,23 @@ def test_a_checkout_is_a_transaction_carrying_the_signed_owner(paddle, paddle_cu
 
 
 def test_a_checkout_can_use_another_page_with_paddle_js(paddle, paddle_customer):
-    session = start_checkout(paddle_customer, checkout_url="https://app.example.test/buy")
+    session = start_checkout(
+        paddle_customer, BASIC_ITEM, checkout_url="https://app.example.test/buy"
+    )
 
     assert session.url == f"https://app.example.test/buy?_ptxn={session.processor_id}"
 
 
 def test_checkout_options_paddle_does_not_have_are_refused(paddle, paddle_customer):
     with pytest.raises(InvalidAction, match="do not take allow_promotion_codes"):
-        start_checkout(paddle_customer, allow_promotion_codes=True)
+        start_checkout(paddle_customer, BASIC_ITEM, allow_promotion_codes=True)
     with pytest.raises(NotSupported, match="setup-mode"):
-        start_checkout(paddle_customer, mode="setup")
+        start_checkout(paddle_customer, BASIC_ITEM, mode="setup")
     assert not paddle.transactions
 
 
 def test_retrieving_a_paid_checkout_gives_its_subscription(paddle, paddle_customer, processor):
-    session = start_checkout(paddle_customer, name="team-plan")
+    session = start_checkout(paddle_customer, BASIC_ITEM, name="team-plan")
     assert processor.retrieve_checkout(session.processor_id).subscription is None
 
     paddle.complete_checkout(session.processor_id)
@@ -70,7 +68,7 @@ def test_retrieving_a_paid_checkout_gives_its_subscription(paddle, paddle_custom
 
 
 def test_a_one_time_checkout_has_no_subscription(paddle, paddle_customer, processor):
-    session = start_checkout(paddle_customer, SETUP_FEE, mode="payment")
+    session = start_checkout(paddle_customer, {"price": SETUP_FEE}, mode="payment")
     paddle.complete_checkout(session.processor_id)
 
     completed = processor.retrieve_checkout(session.processor_id)
@@ -81,7 +79,7 @@ def test_a_one_time_checkout_has_no_subscription(paddle, paddle_customer, proces
 
 
 def test_another_customers_checkout_cannot_be_claimed(paddle, paddle_customer, team):
-    session = start_checkout(paddle_customer)
+    session = start_checkout(paddle_customer, BASIC_ITEM)
     paddle.complete_checkout(session.processor_id)
     other = team.set_payment_processor("paddle_billing")
     other.details()
