@@ -36,9 +36,19 @@ class Harness:
             customer.add_payment_method(self.valid_payment_token())
         return customer
 
-    def subscribe(self, customer: Customer, **request: Any) -> Subscription:
-        """A new subscription, as ``customer.subscribe(**request)`` would make it."""
-        return customer.subscribe(**request)
+    def subscribe(
+        self,
+        customer: Customer,
+        *,
+        name: str = "default",
+        plan: str = "default",
+        quantity: int = 1,
+        trial_period_days: int | None = None,
+    ) -> Subscription:
+        """A new subscription, as ``customer.subscribe(...)`` would make it."""
+        return customer.subscribe(
+            name=name, plan=plan, quantity=quantity, trial_period_days=trial_period_days
+        )
 
     def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
         """A paid one-off charge, as ``customer.charge(amount, currency)`` would make it."""

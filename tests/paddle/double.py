@@ -28,7 +28,7 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -249,7 +249,7 @@ class PaddleDouble(BaseAdapter):
     ) -> Json:
         """A price of ``amount`` minor units; ``interval=None`` makes it a one-time price."""
         now = timezone.now()
-        product = {
+        product: Json = {
             "id": new_id("pro"),
             "name": product_name,
             "description": None,
@@ -263,7 +263,7 @@ class PaddleDouble(BaseAdapter):
             "updated_at": now,
         }
         self.products[product["id"]] = product
-        price = {
+        price: Json = {
             "id": price_id,
             "product_id": product["id"],
             "type": "standard",
@@ -310,7 +310,7 @@ class PaddleDouble(BaseAdapter):
 
     def _new_customer(self, email: str, name: str | None = None) -> Json:
         now = timezone.now()
-        customer = {
+        customer: Json = {
             "id": new_id("ctm"),
             "name": name,
             "email": email,
@@ -407,7 +407,7 @@ class PaddleDouble(BaseAdapter):
         custom_data: Json | None = None,
         subscription_id: str | None = None,
         billing_period: Json | None = None,
-        charged: list[int | None] | None = None,
+        charged: Sequence[int | None] | None = None,
         proration: Json | None = None,
     ) -> Json:
         """A transaction for ``lines``; ``charged`` overrides line subtotals (prorations)."""
@@ -792,7 +792,7 @@ class PaddleDouble(BaseAdapter):
         self,
         subscription: Json,
         origin: str,
-        charged: list[int | None] | None = None,
+        charged: Sequence[int | None] | None = None,
         proration: Json | None = None,
     ) -> Json:
         """A transaction for the subscription's items, collected from the saved card."""
@@ -1061,7 +1061,7 @@ class PaddleDouble(BaseAdapter):
         return self._one(adjustment, 201)
 
     def _adjustment_item(self, transaction: Json, lines: dict[str, Json], item: Json) -> Json:
-        line = lines.get(item.get("item_id"))
+        line = lines.get(str(item.get("item_id")))
         if line is None:
             raise invalid(f"{item.get('item_id')} is not an item of {transaction['id']}.")
         left = int(line["totals"]["total"]) - self._refunded(line["id"])

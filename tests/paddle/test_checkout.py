@@ -102,18 +102,21 @@ def render(source, **context):
     return Template("{% load pay_paddle %}" + source).render(Context(context))
 
 
+def found(pattern, text):
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern} not in {text}"
+    return match.group(1)
+
+
 def button_options(rendered):
-    attribute = re.search(r'data-pay-paddle-checkout="([^"]*)"', rendered).group(1)
-    return json.loads(html.unescape(attribute))
+    return json.loads(html.unescape(found(r'data-pay-paddle-checkout="([^"]*)"', rendered)))
 
 
 def test_paddle_js_is_started_with_the_client_token(paddle):
     rendered = render('{% paddle_js success_url="https://app.example.test/done" %}')
 
     config = json.loads(
-        re.search(
-            r'<script id="pay-paddle-config" type="application/json">(.*?)</script>', rendered
-        ).group(1)
+        found(r'<script id="pay-paddle-config" type="application/json">(.*?)</script>', rendered)
     )
     assert config == {
         "token": CLIENT_TOKEN,
