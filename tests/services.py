@@ -58,3 +58,19 @@ def test_database() -> dict[str, Any]:
         # One test database per checkout, so that several checkouts can test at once.
         "TEST": {"NAME": f"test_django_pay_{_checkout_tag()}"},
     }
+
+
+@cache
+def chromium_unavailable() -> str | None:
+    """Why the suite cannot drive headless Chromium, or None when it can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed: pip install -e '.[dev]'"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not at {CHROMIUM}: apt-get install -y chromium"
+    return None
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

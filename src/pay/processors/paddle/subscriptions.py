@@ -52,7 +52,7 @@ class PaddleSubscriptions(PaddleAPI):
         raise self.not_supported("subscribe")
 
     def cancel(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
-        """At the end of the period; a paused subscription has none left, so it ends now."""
+        """At the end of the period; a paused one has no next billing date, so it ends now."""
         paused = self._fetch(subscription).status == SubscriptionStatus.Paused
         return self._cancel(subscription, "immediately" if paused else "next_billing_period")
 

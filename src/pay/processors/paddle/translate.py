@@ -47,6 +47,8 @@ def subscription_details(subscription: Any) -> SubscriptionDetails:
             f"Paddle reported subscription {subscription.id} as {subscription.status}, "
             "a status django-pay does not know; upgrade django-pay."
         )
+    if not subscription.items:
+        raise ProcessorError(f"Paddle reported subscription {subscription.id} with no items.")
     plan_item = subscription.items[0]
     period = subscription.current_billing_period
     pause_starts_at, pause_resumes_at = _pause(subscription)
