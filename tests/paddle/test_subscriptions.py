@@ -211,6 +211,15 @@ def test_change_quantity(paddle, paddle_customer):
     assert subscription.quantity == 5
 
 
+def test_a_quantity_of_zero_is_refused(paddle, paddle_customer):
+    subscription = checkout(paddle_customer, paddle)
+
+    with pytest.raises(InvalidAction, match="at least one unit"):
+        subscription.change_quantity(0)
+
+    assert paddle_state(paddle, subscription)["items"][0]["quantity"] == 1
+
+
 def test_pause_keeps_the_subscription_active_until_the_period_ends(
     paddle, paddle_customer, time_machine
 ):

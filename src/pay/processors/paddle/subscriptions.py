@@ -97,6 +97,8 @@ class PaddleSubscriptions(PaddleAPI):
     def change_quantity(
         self, subscription: SubscriptionDetails, quantity: int, options: Mapping[str, Any]
     ) -> SubscriptionDetails:
+        if quantity < 1:
+            raise InvalidAction("Paddle bills at least one unit; cancel the subscription instead.")
         return self._change_plan_item(subscription, options, quantity=quantity)
 
     def _change_plan_item(
@@ -112,12 +114,12 @@ class PaddleSubscriptions(PaddleAPI):
         current = self._fetch(subscription)
         plan_index = _plan_item_index(current, subscription.plan)
         update.items = [
-            SubscriptionUpdateItem(
-                price_id=(price_id or item.price.id) if index == plan_index else item.price.id,
-                quantity=(quantity or item.quantity) if index == plan_index else item.quantity,
-            )
-            for index, item in enumerate(current.items)
+            SubscriptionUpdateItem(price_id=item.price.id, quantity=item.quantity)
+            for item in current.items
         ]
+        plan_item = update.items[plan_index]
+        plan_item.price_id = price_id or plan_item.price_id
+        plan_item.quantity = quantity or plan_item.quantity
         with paddle_errors("change the subscription's items"):
             updated = self.client.subscriptions.update(current.id, update)
         return subscription_details(updated)
