@@ -84,6 +84,8 @@ class PaddleCheckout(PaddleAPI):
         Options: ``name`` (the subscription's name, default ``"default"``) and
         ``checkout_url`` (a page with Paddle.js, instead of the default payment link).
         Paddle.js, not the API, takes the success URL: pass it to ``{% paddle_js %}``.
+        Whether the buyer may change a quantity is the price's quantity range, set in
+        Paddle, so ``adjustable_quantity`` changes nothing here.
         """
         if request.mode == "setup":
             raise NotSupported(
