@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
+
+from pay.errors import ConfigurationError
 
 DEFAULTS: dict[str, Any] = {
     # Names of the processors this project may use.
@@ -20,3 +23,34 @@ DEFAULTS: dict[str, Any] = {
 def get(name: str) -> Any:
     """Return the project's value of a django-pay setting, or its default."""
     return getattr(settings, name, DEFAULTS[name])
+
+
+def required(name: str, needed_for: str) -> str:
+    """A processor credential from Django settings, else the environment variable of that name.
+
+    Raises ConfigurationError naming the setting when it is set in neither place.
+    """
+    value = getattr(settings, name, None) or os.environ.get(name, "")
+    if not value:
+        raise _missing(name, needed_for)
+    return str(value)
+
+
+def required_list(name: str, needed_for: str) -> list[str]:
+    """Like :func:`required`, for a setting that may hold several values (e.g. rotated secrets).
+
+    The Django setting may be a list; the environment variable separates values with commas.
+    """
+    value = getattr(settings, name, None) or os.environ.get(name, "")
+    values = value.split(",") if isinstance(value, str) else list(value)
+    values = [str(item).strip() for item in values if str(item).strip()]
+    if not values:
+        raise _missing(name, needed_for)
+    return values
+
+
+def _missing(name: str, needed_for: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"{name} is not set. Add it to your Django settings or the environment; "
+        f"django-pay needs it for {needed_for}."
+    )

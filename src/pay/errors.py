@@ -102,3 +102,11 @@ class WebhookInvalid(PayError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class InvalidOwnerReference(PayError):
+    """A signed owner reference from a checkout is missing, forged, or names no owner."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason} No customer was created or linked.")
+        self.reason = reason

@@ -1,7 +1,10 @@
 """How the processor contract suite sets up each processor.
 
 A harness enables its processor (pointing its SDK at the test double when it
-has one) and hands out customers ready to subscribe. To put a new processor
+has one) and hands out customers ready to subscribe. A processor that cannot
+subscribe or charge through its API (Paddle: only its checkout can) overrides
+:meth:`Harness.subscribe` and :meth:`Harness.charge` to do it its own way, so
+the contract still covers everything that follows. To put a new processor
 through the contract, write a Harness subclass and add it to HARNESSES.
 """
 
@@ -9,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pay.models import Customer
+from pay.models import Charge, Customer, Subscription
+from tests.paddle.double import enable_paddle
+from tests.paddle.flows import charge_through_checkout, subscribe_through_checkout
 
 
 class Harness:
@@ -25,10 +30,29 @@ class Harness:
         """Stop the test double, if any."""
 
     def customer(self, owner: Any) -> Customer:
-        """A customer of ``owner`` with a valid payment method on file."""
+        """A customer of ``owner`` with a valid payment method on file, if it takes one."""
         customer: Customer = owner.set_payment_processor(self.processor, allow_fake=True)
-        customer.add_payment_method(self.valid_payment_token())
+        if "add_payment_method" not in customer.backend.unsupported:
+            customer.add_payment_method(self.valid_payment_token())
         return customer
+
+    def subscribe(
+        self,
+        customer: Customer,
+        *,
+        name: str = "default",
+        plan: str = "default",
+        quantity: int = 1,
+        trial_period_days: int | None = None,
+    ) -> Subscription:
+        """A new subscription, as ``customer.subscribe(...)`` would make it."""
+        return customer.subscribe(
+            name=name, plan=plan, quantity=quantity, trial_period_days=trial_period_days
+        )
+
+    def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
+        """A paid one-off charge, as ``customer.charge(amount, currency)`` would make it."""
+        return customer.charge(amount, currency)
 
     def valid_payment_token(self) -> str:
         return "tok_visa"
@@ -53,7 +77,43 @@ class StripeHarness(Harness):
         configure(settings, self.double)
 
 
+class PaddleHarness(Harness):
+    """Paddle subscribes and charges only in its checkout: the buyer's part is simulated
+    by the double, and the result comes back as Paddle sends it."""
+
+    processor = "paddle_billing"
+    plans = ("pri_basic_monthly", "pri_pro_monthly")
+
+    def start(self, settings: Any) -> None:
+        self.double = enable_paddle(settings)
+        for plan in self.plans:
+            self.double.add_price(plan, 1500)
+
+    def subscribe(
+        self,
+        customer: Customer,
+        *,
+        name: str = "default",
+        plan: str = "default",
+        quantity: int = 1,
+        trial_period_days: int | None = None,
+    ) -> Subscription:
+        """Paddle puts trials on prices, so a trial buys a price with one."""
+        price = plan
+        if trial_period_days:
+            price = f"{plan}_trial_{trial_period_days}d"
+            self.double.add_price(price, 1500, trial_days=trial_period_days)
+        return subscribe_through_checkout(customer, self.double, price, quantity, name)
+
+    def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
+        """A one-time price bought in checkout; the charge comes by webhook."""
+        price = f"pri_once_{amount}_{currency}"
+        self.double.add_price(price, amount, currency=currency.upper(), interval=None)
+        return charge_through_checkout(customer, self.double, price)
+
+
 HARNESSES: dict[str, type[Harness]] = {
     FakeHarness.processor: FakeHarness,
     StripeHarness.processor: StripeHarness,
+    PaddleHarness.processor: PaddleHarness,
 }

@@ -117,6 +117,7 @@ def test_each_mistake_is_reported(stripe_settings, changes, expected):
         assert "_123" not in message.msg + (message.hint or "")
 
 
+@pytest.mark.django_db  # Django 6's check command may look at the database
 def test_manage_py_check_runs_them(stripe_settings):
     stripe_settings.STRIPE_TEST_SECRET_KEY = "sk_live_123"
 

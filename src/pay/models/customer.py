@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pay import signals
 from pay.errors import ActionRequired, ConfigurationError, InvalidAction
+from pay.owners import owner_reference
 from pay.processors import FAKE_PROCESSOR, Processor, get_processor
 from pay.processors.data import (
     ChargeRequest,
@@ -107,9 +108,8 @@ class Customer(models.Model):
                 f"{self} has lost its owner ({self.owner_type} {self.owner_id}); "
                 "delete the customer or point it at an existing owner."
             )
-        meta = owner._meta
         return OwnerDetails(
-            reference=f"{meta.app_label}.{meta.model_name}:{owner.pk}",
+            reference=owner_reference(owner),
             email=_call_or_attribute(owner, "pay_customer_email", "email"),
             name=_call_or_attribute(owner, "pay_customer_name", "name") or str(owner),
         )

@@ -16,6 +16,7 @@ FAKE_PROCESSOR = "fake_processor"
 BUILTIN_PROCESSORS = {
     FAKE_PROCESSOR: "pay.processors.fake.FakeProcessor",
     "stripe": "pay.processors.stripe.StripeProcessor",
+    "paddle_billing": "pay.processors.paddle.PaddleProcessor",
 }
 
 

@@ -23,7 +23,11 @@ def plan_interval(plan: str) -> tuple[str, int]:
 def period_end(start: datetime, plan: str, periods: int = 1) -> datetime:
     """The end of ``periods`` billing periods of ``plan`` beginning at ``start``."""
     interval, count = plan_interval(plan)
-    steps = count * periods
+    return add_interval(start, interval, count * periods)
+
+
+def add_interval(start: datetime, interval: str, steps: int) -> datetime:
+    """``steps`` days, weeks, months or years after ``start``."""
     if interval == "day":
         return start + timedelta(days=steps)
     if interval == "week":
