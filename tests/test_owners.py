@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pay.errors import FakeProcessorNotAllowed, ProcessorNotEnabled, UnknownProcessor
+from pay.errors import (
+    FakeProcessorNotAllowed,
+    NotSupported,
+    ProcessorNotEnabled,
+    UnknownProcessor,
+)
 from pay.models import Customer
 from pay.processors.fake import FakeProcessor
 
@@ -103,3 +108,27 @@ def test_deleting_the_processor_customer_marks_it_deleted(user, customer):
 
 class OtherFake(FakeProcessor):
     name = "other_fake"
+
+
+class CheckoutOnlyFake(FakeProcessor):
+    name = "checkout_only"
+    unsupported = {
+        "subscribe": "Subscriptions start in checkout.",
+        "charge": "Charges happen in checkout.",
+    }
+
+
+@pytest.mark.parametrize("operation", ["subscribe", "charge"])
+def test_an_unsupported_operation_is_refused_before_the_customer_is_created(
+    user, settings, operation
+):
+    settings.PAY_PROCESSOR_CLASSES = {"checkout_only": "tests.test_owners.CheckoutOnlyFake"}
+    settings.PAY_PROCESSORS = ["checkout_only"]
+    customer = user.set_payment_processor("checkout_only")
+    call = {"subscribe": lambda: customer.subscribe(), "charge": lambda: customer.charge(100)}
+
+    with pytest.raises(NotSupported, match="checkout_only processor does not support"):
+        call[operation]()
+
+    customer.refresh_from_db()
+    assert customer.processor_id is None

@@ -153,7 +153,7 @@ class Customer(models.Model):
             options=processor_options,
         )
         try:
-            details = self.backend.subscribe(self.details(), request)
+            details = self.backend.supporting("subscribe").subscribe(self.details(), request)
         except ActionRequired as error:
             if isinstance(error.subscription, SubscriptionDetails):
                 error.subscription = self.record_subscription(error.subscription, name)
@@ -223,13 +223,17 @@ class Customer(models.Model):
         request = ChargeRequest(
             amount=amount, currency=normalize_currency(currency), options=options
         )
-        charge = Charge.objects.record(self, self.backend.charge(self.details(), request))
+        charge = Charge.objects.record(
+            self, self.backend.supporting("charge").charge(self.details(), request)
+        )
         signals.charge_succeeded.send(Charge, charge=charge)
         return charge
 
     def add_payment_method(self, token: str, default: bool = True) -> PaymentMethod:
         """Attach a payment method from a processor token; it becomes the default if asked."""
-        details = self.backend.add_payment_method(self.details(), token, default)
+        details = self.backend.supporting("add_payment_method").add_payment_method(
+            self.details(), token, default
+        )
         with transaction.atomic():
             if details.default:
                 self.payment_methods.filter(default=True).update(default=False)
@@ -270,7 +274,7 @@ class Customer(models.Model):
             cancel_url=cancel_url,
             options=options,
         )
-        return self.backend.create_checkout(self.details(), request)
+        return self.backend.supporting("create_checkout").create_checkout(self.details(), request)
 
     def sync_checkout_session(self, session_id: str) -> Subscription | None:
         """Record the subscription a completed checkout created, without waiting for a webhook.
@@ -286,7 +290,9 @@ class Customer(models.Model):
 
     def billing_portal(self, return_url: str) -> str:
         """The URL of the processor's hosted billing page, coming back to ``return_url``."""
-        return self.backend.billing_portal_url(self.details(), return_url)
+        return self.backend.supporting("billing_portal_url").billing_portal_url(
+            self.details(), return_url
+        )
 
 
 def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:

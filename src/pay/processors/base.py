@@ -16,7 +16,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pay.errors import NotSupported
 
@@ -48,6 +48,13 @@ class Processor(abc.ABC):
     def not_supported(self, operation: str) -> NotSupported:
         """The error for an operation listed in ``unsupported``."""
         return NotSupported(self.name, operation, self.unsupported.get(operation, ""))
+
+    def supporting(self, operation: str) -> Self:
+        """This processor, or NotSupported before anything (say, a customer) is created for
+        an operation it cannot do: ``backend.supporting("charge").charge(...)``."""
+        if operation in self.unsupported:
+            raise self.not_supported(operation)
+        return self
 
     # Customers
 
