@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from pay.models import Webhook
+from tests.stripe_double import StripeDouble, sign_webhook
+from tests.stripe_double.plugin import WEBHOOK_SECRET
+
+STRIPE_URL = "/stripe/webhook/"
+
+
+def post(client: Client, url: str, body: bytes, headers: dict[str, str]) -> Any:
+    return client.post(url, body, content_type="application/json", headers=_http_headers(headers))
+
+
+def _http_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in headers.items() if key.lower() != "content-type"}
+
+
+def deliver_stripe(client: Client, event: dict[str, Any], url: str = STRIPE_URL) -> Any:
+    """POST ``event`` to the endpoint, signed as Stripe signs it."""
+    return post(client, url, *sign_webhook(event, WEBHOOK_SECRET))
+
+
+def deliver_all(client: Client, double: StripeDouble) -> list[int]:
+    """Deliver every event the double recorded, in order; the answers' status codes."""
+    return [deliver_stripe(client, event).status_code for event in double.events]
+
+
+@pytest.fixture
+def stored() -> Any:
+    """How many events are stored: a callable, so a test reads it after acting."""
+    return lambda: Webhook.objects.count()
+
+
+@pytest.fixture
+def outbox() -> list[Any]:
+    return mail.outbox
