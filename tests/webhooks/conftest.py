@@ -2,19 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 
-from pay.models import Webhook
+from tests.paddle.conftest import paddle, paddle_customer
+from tests.stripe.conftest import stripe_customer, stripe_processor
 from tests.stripe_double import StripeDouble, sign_webhook
 from tests.stripe_double.plugin import WEBHOOK_SECRET
+
+#: Fixtures shared with the processors' own tests.
+__all__ = ["paddle", "paddle_customer", "stripe_customer", "stripe_processor"]
 
 STRIPE_URL = "/stripe/webhook/"
 
 
 def post(client: Client, url: str, body: bytes, headers: dict[str, str]) -> Any:
-    return client.post(url, body, content_type="application/json", headers=_http_headers(headers))
+    """POST a webhook; what waits for the commit (emails, Celery) happens before it returns,
+    even inside a test's transaction."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            url, body, content_type="application/json", headers=_http_headers(headers)
+        )
 
 
 def _http_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -29,14 +36,3 @@ def deliver_stripe(client: Client, event: dict[str, Any], url: str = STRIPE_URL)
 def deliver_all(client: Client, double: StripeDouble) -> list[int]:
     """Deliver every event the double recorded, in order; the answers' status codes."""
     return [deliver_stripe(client, event).status_code for event in double.events]
-
-
-@pytest.fixture
-def stored() -> Any:
-    """How many events are stored: a callable, so a test reads it after acting."""
-    return lambda: Webhook.objects.count()
-
-
-@pytest.fixture
-def outbox() -> list[Any]:
-    return mail.outbox
