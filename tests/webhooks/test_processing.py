@@ -214,7 +214,7 @@ def test_custom_handlers_run_once_after_the_builtin_handling(
     subscription = stripe_customer.subscribe(plan="price_basic_monthly")
     subscription.cancel_now()
     Subscription.objects.all().delete()
-    seen = []
+    seen: list[tuple[str, str, str | None]] = []
 
     def first(webhook):
         seen.append(("first", webhook.event_type, Subscription.objects.get().status))
