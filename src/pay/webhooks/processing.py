@@ -9,6 +9,7 @@ and retries race, its changes, custom handlers, signals and emails happen once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
@@ -59,6 +60,23 @@ def dispatch(webhook: Webhook) -> None:
         transaction.on_commit(lambda: process_webhook.delay(webhook.pk))
     else:
         process(webhook.pk)
+
+
+def retry(webhooks: Iterable[Webhook]) -> list[Webhook]:
+    """Process again the events that are not processed yet; the ones that failed again."""
+    failed = []
+    for webhook in webhooks:
+        if webhook.status == Webhook.Status.PROCESSED:
+            continue
+        try:
+            dispatch(webhook)
+        except Exception:
+            failed.append(webhook)
+        else:
+            webhook.refresh_from_db()
+            if webhook.status == Webhook.Status.FAILED and backend() == "inline":
+                failed.append(webhook)
+    return failed
 
 
 def process(webhook_id: int, *, replay: bool = False) -> Webhook:
