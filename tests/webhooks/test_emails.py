@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 
 from pay.models import Charge
+from tests.paddle.conftest import BASIC, checkout
+from tests.paddle.double import signed_delivery
 
-from .conftest import deliver_stripe
+from .conftest import deliver_stripe, post
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,14 @@ def test_no_email_without_an_address(stripe_double, stripe_customer, client, mai
 
     assert mailoutbox == []
     assert Charge.objects.count() == 1
+
+
+def test_a_paddle_checkout_sends_a_receipt(paddle, paddle_customer, client, mailoutbox):
+    checkout(paddle_customer, paddle, BASIC)
+    (completed,) = paddle.events_of("transaction.completed")
+
+    for _ in range(2):
+        post(client, "/pay/webhooks/paddle_billing/", *signed_delivery(completed))
+
+    (email,) = mailoutbox
+    assert email.subject == "Your receipt: 10.00 USD"
