@@ -37,7 +37,8 @@ class BraintreeCharges(BraintreeAPI):
             try:
                 result = self.gateway.transaction.sale(params)
             except KeyError as error:
-                raise InvalidAction(f"Braintree sales do not take {error.args[0]}.") from None
+                keys = str(error.args[0]).removeprefix("Invalid keys: ")
+                raise InvalidAction(f"Braintree sales do not take {keys}.") from None
         sale = succeeded(result, "charge the customer").transaction
         if sale.currency_iso_code.lower() != request.currency:
             self._void(sale.id)

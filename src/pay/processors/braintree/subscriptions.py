@@ -252,7 +252,8 @@ def _unknown_keys_refused() -> Iterator[None]:
     try:
         yield
     except KeyError as error:
-        raise InvalidAction(f"Braintree subscriptions do not take {error.args[0]}.") from None
+        keys = str(error.args[0]).removeprefix("Invalid keys: ")
+        raise InvalidAction(f"Braintree subscriptions do not take {keys}.") from None
 
 
 def _require_seats(quantity: int) -> None:

@@ -82,7 +82,10 @@ def subscription_details(
             "a status django-pay does not know; upgrade django-pay."
         )
     trial_ends_at = trial_end(subscription)
+    ends_at = _ends_at(subscription, trial_ends_at, local)
     now = datetime.now(UTC)
+    if status == SubscriptionStatus.CANCELED and ends_at and ends_at > now:
+        status = SubscriptionStatus.ACTIVE  # cancelled on trial, in the grace period we keep
     if status == SubscriptionStatus.ACTIVE and trial_ends_at and trial_ends_at > now:
         status = SubscriptionStatus.TRIALING
     period_start, period_end = _period(subscription, trial_ends_at)
@@ -93,7 +96,7 @@ def subscription_details(
         quantity=1 + extra_seats(subscription, seat_add_on),
         name=local.name if local is not None else "default",
         trial_ends_at=trial_ends_at,
-        ends_at=_ends_at(subscription, trial_ends_at, local),
+        ends_at=ends_at,
         current_period_start=period_start,
         current_period_end=period_end,
         data={
