@@ -40,6 +40,15 @@ _STATUSES = {
     "Expired": SubscriptionStatus.CANCELED,
 }
 
+#: Braintree's payment instrument types, in the words other processors use.
+_METHOD_TYPES = {
+    "credit_card": "card",
+    "paypal_account": "paypal",
+    "venmo_account": "venmo",
+    "apple_pay_card": "apple_pay",
+    "android_pay_card": "google_pay",
+}
+
 #: Refund transactions that did not (or will not) give money back.
 _FAILED_REFUND_STATUSES = ("voided", "failed", "processor_declined", "gateway_rejected")
 
@@ -201,7 +210,7 @@ def charge_details(transaction: Any, refunds: list[Any]) -> ChargeDetails:
         currency=currency,
         amount_refunded=refunded,
         subscription_processor_id=transaction.subscription_id or "",
-        payment_method_type=transaction.payment_instrument_type or "",
+        payment_method_type=method_type(transaction.payment_instrument_type or ""),
         brand=(card.card_type or "") if card is not None else "",
         last4=(card.last_4 or "") if card is not None else "",
         data={
@@ -224,7 +233,7 @@ def payment_method_details(method: Any) -> PaymentMethodDetails:
     """A vaulted payment method: a card, a PayPal account, Venmo…"""
     return PaymentMethodDetails(
         processor_id=method.token,
-        type=_snake_case(type(method).__name__),
+        type=method_type(_snake_case(type(method).__name__)),
         brand=getattr(method, "card_type", "") or "",
         last4=getattr(method, "last_4", "") or "",
         exp_month=_number(getattr(method, "expiration_month", None)),
@@ -234,8 +243,13 @@ def payment_method_details(method: Any) -> PaymentMethodDetails:
     )
 
 
-def _snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+def method_type(instrument_type: str) -> str:
+    return _METHOD_TYPES.get(instrument_type, instrument_type)
+
+
+def _snake_case(class_name: str) -> str:
+    """``PayPalAccount`` as Braintree's instrument type, ``paypal_account``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", class_name.replace("PayPal", "Paypal")).lower()
 
 
 def _number(value: Any) -> int | None:
