@@ -13,13 +13,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pay.models import Charge, Customer, Subscription
+from tests.lemon_squeezy import flows as lemon_squeezy_flows
 from tests.lemon_squeezy.double import enable_lemon_squeezy
-from tests.lemon_squeezy.flows import (
-    charge_through_checkout as lemon_squeezy_charge,
-)
-from tests.lemon_squeezy.flows import (
-    subscribe_through_checkout as lemon_squeezy_subscribe,
-)
 from tests.paddle.double import enable_paddle
 from tests.paddle.flows import charge_through_checkout, subscribe_through_checkout
 
@@ -145,13 +140,15 @@ class LemonSqueezyHarness(Harness):
         if trial_period_days:
             variant = f"{plan}{trial_period_days:03d}"
             self.double.add_variant(variant, 1500, trial_days=trial_period_days)
-        return lemon_squeezy_subscribe(customer, self.double, variant, quantity, name)
+        return lemon_squeezy_flows.subscribe_through_checkout(
+            customer, self.double, variant, quantity, name
+        )
 
     def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
         """A one-time variant bought in checkout; the charge comes by webhook."""
         variant = str(900000 + len(self.double.variants))
         self.double.add_variant(variant, amount, currency=currency.upper(), interval=None)
-        return lemon_squeezy_charge(customer, self.double, variant)
+        return lemon_squeezy_flows.charge_through_checkout(customer, self.double, variant)
 
 
 HARNESSES: dict[str, type[Harness]] = {
