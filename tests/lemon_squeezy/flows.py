@@ -7,12 +7,14 @@ does in a real project: as the signed webhook Lemon Squeezy sends.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pay.models import Charge, Customer, Subscription
 from pay.processors.data import Change, ChargeChanged, SubscriptionChanged
 
 from .double import Json, LemonSqueezyDouble, signed_delivery
+
+ChangeType = TypeVar("ChangeType", bound=Change)
 
 
 def start_checkout(customer: Customer, variant: str, quantity: int = 1, **options: Any) -> Any:
@@ -30,6 +32,13 @@ def deliver(customer: Customer, event: Json) -> list[Change]:
     return backend.translate_webhook(backend.verify_webhook(*signed_delivery(event)))
 
 
+def only(changes: list[Change], kind: type[ChangeType]) -> ChangeType:
+    """The one change ``changes`` holds, checked to be a ``kind``."""
+    [change] = changes
+    assert isinstance(change, kind), change
+    return change
+
+
 def latest_event(lemon: LemonSqueezyDouble, event_name: str, resource_id: str) -> Json:
     return [e for e in lemon.events_of(event_name) if e["data"]["id"] == resource_id][-1]
 
@@ -44,8 +53,8 @@ def subscribe_through_checkout(
     """The buyer pays a checkout for ``variant``; the subscription_created webhook records it."""
     session = start_checkout(customer, variant, quantity, name=name)
     subscription = lemon.complete_checkout(session.processor_id)
-    changes = deliver(customer, latest_event(lemon, "subscription_created", subscription["id"]))
-    changed = next(change for change in changes if isinstance(change, SubscriptionChanged))
+    event = latest_event(lemon, "subscription_created", subscription["id"])
+    changed = only(deliver(customer, event), SubscriptionChanged)
     return customer.record_subscription(changed.subscription)
 
 
@@ -53,6 +62,7 @@ def charge_through_checkout(customer: Customer, lemon: LemonSqueezyDouble, varia
     """The buyer pays a one-time ``variant``; the order_created webhook records the charge."""
     session = start_checkout(customer, variant, mode="payment")
     order = lemon.complete_checkout(session.processor_id)
-    changes = deliver(customer, latest_event(lemon, "order_created", order["id"]))
-    charged = next(change for change in changes if isinstance(change, ChargeChanged))
+    charged = only(
+        deliver(customer, latest_event(lemon, "order_created", order["id"])), ChargeChanged
+    )
     return Charge.objects.record(customer, charged.charge)

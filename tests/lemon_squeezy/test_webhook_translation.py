@@ -17,7 +17,7 @@ from pay.processors.data import (
 )
 
 from .conftest import BASIC, ONCE, TRIAL
-from .flows import deliver, latest_event, start_checkout
+from .flows import deliver, latest_event, only, start_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,16 @@ def buy(lemon, customer, variant=BASIC, **checkout_options):
     return lemon.complete_checkout(session.processor_id)
 
 
+def subscription_created(lemon, customer, subscription):
+    event = latest_event(lemon, "subscription_created", subscription["id"])
+    return only(deliver(customer, event), SubscriptionChanged)
+
+
 def test_subscription_created_carries_the_signed_owner_and_the_name(lemon, lemon_customer, user):
     subscription = buy(lemon, lemon_customer, quantity=3, name="seats")
 
-    [change] = deliver(
-        lemon_customer, latest_event(lemon, "subscription_created", subscription["id"])
-    )
+    change = subscription_created(lemon, lemon_customer, subscription)
 
-    assert isinstance(change, SubscriptionChanged)
     assert change.customer_processor_id == lemon_customer.processor_id
     assert resolve_owner(change.owner_reference) == user
     details = change.subscription
@@ -51,9 +53,7 @@ def test_subscription_created_carries_the_signed_owner_and_the_name(lemon, lemon
 def test_a_trial_is_trialing_until_it_ends(lemon, lemon_customer):
     subscription = buy(lemon, lemon_customer, TRIAL)
 
-    [change] = deliver(
-        lemon_customer, latest_event(lemon, "subscription_created", subscription["id"])
-    )
+    change = subscription_created(lemon, lemon_customer, subscription)
 
     assert change.subscription.status == SubscriptionStatus.TRIALING
     assert change.subscription.trial_ends_at == subscription["trial_ends_at"]
@@ -76,9 +76,7 @@ def test_a_missing_forged_or_altered_owner_reference_resolves_to_no_one(
     session = start_checkout(lemon_customer, BASIC)
     subscription = lemon.complete_checkout(session.processor_id, custom=custom)
 
-    [change] = deliver(
-        lemon_customer, latest_event(lemon, "subscription_created", subscription["id"])
-    )
+    change = subscription_created(lemon, lemon_customer, subscription)
 
     with pytest.raises(InvalidOwnerReference):
         resolve_owner(change.owner_reference)
@@ -88,9 +86,10 @@ def test_a_missing_forged_or_altered_owner_reference_resolves_to_no_one(
 def test_a_replayed_old_event_applies_the_current_state(lemon, lemon_customer, processor):
     subscription = buy(lemon, lemon_customer)
     created = latest_event(lemon, "subscription_created", subscription["id"])
-    lemon_customer.record_subscription(deliver(lemon_customer, created)[0].subscription).cancel()
+    changed = only(deliver(lemon_customer, created), SubscriptionChanged)
+    lemon_customer.record_subscription(changed.subscription).cancel()
 
-    [replayed] = deliver(lemon_customer, created)
+    replayed = only(deliver(lemon_customer, created), SubscriptionChanged)
 
     assert replayed.subscription.ends_at is not None
     assert replayed.subscription.data["lemon_squeezy_status"] == "cancelled"
@@ -102,10 +101,11 @@ def test_a_subscription_payment_is_a_charge_and_its_order_is_not_counted_twice(
     subscription = buy(lemon, lemon_customer, quantity=2)
 
     order_changes = deliver(lemon_customer, latest_event(lemon, "order_created", "1"))
-    [paid] = deliver(lemon_customer, lemon.events_of("subscription_payment_success")[-1])
+    paid = only(
+        deliver(lemon_customer, lemon.events_of("subscription_payment_success")[-1]), ChargeChanged
+    )
 
     assert order_changes == []
-    assert isinstance(paid, ChargeChanged)
     assert paid.charge.processor_id == "subscription-invoices/1"
     assert paid.charge.amount == 2000
     assert paid.charge.subscription_processor_id == subscription["id"]
@@ -114,11 +114,15 @@ def test_a_subscription_payment_is_a_charge_and_its_order_is_not_counted_twice(
 
 def test_a_one_off_order_is_a_charge_and_its_refund_updates_it(lemon, lemon_customer):
     order = buy(lemon, lemon_customer, ONCE, mode="payment")
-    [charged] = deliver(lemon_customer, latest_event(lemon, "order_created", order["id"]))
+    charged = only(
+        deliver(lemon_customer, latest_event(lemon, "order_created", order["id"])), ChargeChanged
+    )
     charge = Charge.objects.record(lemon_customer, charged.charge)
 
     charge.refund(1500)
-    [refunded] = deliver(lemon_customer, latest_event(lemon, "order_refunded", order["id"]))
+    refunded = only(
+        deliver(lemon_customer, latest_event(lemon, "order_refunded", order["id"])), ChargeChanged
+    )
 
     assert charge.processor_id == f"orders/{order['id']}"
     assert (charge.amount, charge.currency, charge.amount_refunded) == (5000, "usd", 1500)
@@ -132,9 +136,8 @@ def test_a_failed_payment_points_at_the_card_update_page(lemon, lemon_customer):
     failed["meta"]["event_name"] = "subscription_payment_failed"
     failed["data"]["attributes"].update(status="failed", status_formatted="Failed")
 
-    [problem] = deliver(lemon_customer, failed)
+    problem = only(deliver(lemon_customer, failed), PaymentProblem)
 
-    assert isinstance(problem, PaymentProblem)
     assert problem.subscription_processor_id == subscription["id"]
     assert (problem.amount, problem.currency) == (1000, "usd")
     assert problem.action_url == subscription["urls"]["update_payment_method"]
