@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.template import Context, Template
 
 from pay.errors import (
     ConfigurationError,
@@ -157,3 +158,17 @@ def test_one_off_charges_through_the_api_are_refused(lemon, lemon_customer):
         lemon_customer.charge(500)
     with pytest.raises(NotSupported, match="update_payment_method"):
         lemon_customer.add_payment_method("tok_visa")
+
+
+def test_the_template_tag_gives_a_checkout_url_for_the_owner(lemon, team):
+    rendered = Template(
+        "{% load pay_lemon_squeezy %}"
+        "{% lemon_squeezy_checkout_url team variant quantity=2 name='team' as url %}"
+        "<a href='{{ url }}'>Subscribe</a>"
+    ).render(Context({"team": team, "variant": BASIC}))
+
+    [checkout] = lemon.checkouts.values()
+    assert f"<a href='{checkout['url']}'>" in rendered.replace("&amp;", "&")
+    assert resolve_owner(checkout["checkout_data"]["custom"]["pay_owner"]) == team
+    assert checkout["checkout_data"]["variant_quantities"][0]["quantity"] == 2
+    assert team.payment_processor is None
