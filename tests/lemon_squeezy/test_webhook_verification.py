@@ -72,6 +72,14 @@ def test_an_unsigned_request_is_refused(processor, event):
         processor.verify_webhook(body, headers)
 
 
+@pytest.mark.parametrize("signature", ["", "abc", "é" * 64, "sha256=" + "0" * 64])
+def test_a_malformed_signature_is_refused(processor, event, signature):
+    body, headers = signed_delivery(event)
+
+    with pytest.raises(WebhookInvalid):
+        processor.verify_webhook(body, {**headers, "X-Signature": signature})
+
+
 def test_every_secret_is_tried_while_rotating(processor, event, settings):
     settings.LEMON_SQUEEZY_WEBHOOK_SECRET = ["new-secret", "old-secret"]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,6 +42,7 @@ from .translate import (
 )
 
 SIGNATURE_HEADER = "X-Signature"
+_HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class LemonSqueezyWebhooks(LemonSqueezyAPI):
@@ -51,6 +53,8 @@ class LemonSqueezyWebhooks(LemonSqueezyAPI):
             "LEMON_SQUEEZY_WEBHOOK_SECRET", "verifying Lemon Squeezy webhooks"
         )
         signature = _header(headers, SIGNATURE_HEADER).strip().lower()
+        if not _HEX_SHA256.fullmatch(signature):
+            raise WebhookInvalid(f"The {SIGNATURE_HEADER} header is not a hex SHA-256 digest.")
         expected = [
             hmac.new(secret.encode(), body, hashlib.sha256).hexdigest() for secret in secrets
         ]
