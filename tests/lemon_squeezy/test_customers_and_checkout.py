@@ -67,12 +67,25 @@ def test_update_and_delete_archive_rather_than_delete(lemon, lemon_customer):
     assert (customer["name"], customer["status"]) == ("Augusta Ada King", "archived")
 
 
-def test_missing_credentials_name_the_setting(lemon, lemon_customer, settings, monkeypatch):
-    del settings.LEMON_SQUEEZY_STORE_ID
-    monkeypatch.delenv("LEMON_SQUEEZY_STORE_ID", raising=False)
+@pytest.mark.parametrize("setting", ["LEMON_SQUEEZY_API_KEY", "LEMON_SQUEEZY_STORE_ID"])
+def test_missing_credentials_name_the_setting(
+    lemon, lemon_customer, settings, monkeypatch, setting
+):
+    delattr(settings, setting)
+    monkeypatch.delenv(setting, raising=False)
 
-    with pytest.raises(ConfigurationError, match="LEMON_SQUEEZY_STORE_ID"):
+    with pytest.raises(ConfigurationError, match=setting):
         start_checkout(lemon_customer, BASIC)
+    assert not lemon.checkouts
+
+
+def test_the_key_comes_from_the_environment_when_settings_lack_it(
+    lemon, lemon_customer, settings, monkeypatch
+):
+    monkeypatch.setenv("LEMON_SQUEEZY_API_KEY", settings.LEMON_SQUEEZY_API_KEY)
+    del settings.LEMON_SQUEEZY_API_KEY
+
+    assert start_checkout(lemon_customer, BASIC).url
 
 
 def test_an_api_refusal_is_a_processor_error_with_lemon_squeezys_detail(lemon, lemon_customer):
