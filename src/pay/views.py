@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from pay import conf
-from pay.absolute_urls import absolute_url
+from pay.absolute_urls import absolute_url, require_same_site
 from pay.errors import PayError
 from pay.holders import can_manage_billing, get_subscription_holder, subscription_product
 from pay.metadata import PlanInterval, active_plan_intervals, plans_for
@@ -140,17 +140,21 @@ def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
     if holder.active_subscription() is not None:
         messages.info(request, "You are subscribed already. Change plans under Manage billing.")
         return HttpResponseRedirect(page_url(request, "subscription"))
-    subscription_url = absolute_url(page_url(request, "subscription"), request)
     try:
         session = customer_for(holder).checkout(
             line_items=[{"price": price.processor_id, "quantity": _default_quantity(holder)}],
-            success_url=absolute_url(page_url(request, "checkout_return"), request),
-            cancel_url=subscription_url,
+            success_url=_return_url(request, "checkout_return"),
+            cancel_url=_return_url(request, "subscription"),
         )
     except PayError as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(page_url(request, "subscription"))
     return HttpResponseRedirect(session.url)
+
+
+def _return_url(request: HttpRequest, name: str) -> str:
+    """The absolute URL of ``pay:<name>`` a processor sends the buyer back to."""
+    return require_same_site(absolute_url(page_url(request, name), request), request)
 
 
 @require_GET
@@ -177,7 +181,7 @@ def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
     customer = customer_for(holder)
     if not has_hosted_portal(customer.backend):
         return HttpResponseRedirect(page_url(request, "billing"))
-    return_url = absolute_url(page_url(request, "subscription"), request)
+    return_url = _return_url(request, "subscription")
     return HttpResponseRedirect(customer.billing_portal(return_url=return_url))
 
 
