@@ -3,76 +3,31 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 
-from pay.models import Customer, Subscription
-from pay.processors.data import SubscriptionStatus
+from pay.models import Subscription
 from pay.seats import changed_since_last_sync, sync_subscription_quantities
 from tests.stripe_double import StripeDouble
 from tests.testapp.models import Membership, Team
 
 from .counting import count_fake_processor_calls
+from .factories import add_members, teams_with_subscriptions
 
 pytestmark = pytest.mark.django_db
 
 
-def _teams_with_subscriptions(count: int, processor: str = "fake_processor") -> list[Team]:
-    """``count`` teams, each with one seat billed, all synced an hour ago."""
-    an_hour_ago = timezone.now() - timedelta(hours=1)
-    teams = Team.objects.bulk_create(
-        Team(
-            name=f"Team {n}",
-            billing_details_last_changed=an_hour_ago - timedelta(minutes=1),
-            last_synced_with_processor=an_hour_ago,
-        )
-        for n in range(count)
-    )
-    team_type = ContentType.objects.get_for_model(Team)
-    customers = Customer.objects.bulk_create(
-        Customer(
-            owner_type=team_type,
-            owner_id=str(team.pk),
-            processor=processor,
-            processor_id=f"fake_cus_{team.pk}",
-            default=True,
-        )
-        for team in teams
-    )
-    Subscription.objects.bulk_create(
-        Subscription(
-            customer=customer,
-            processor_id=f"fake_sub_{customer.owner_id}",
-            processor_plan="enterprise-seat-monthly",
-            status=SubscriptionStatus.ACTIVE,
-            quantity=1,
-            current_period_start=an_hour_ago,
-            current_period_end=an_hour_ago + timedelta(days=30),
-        )
-        for customer in customers
-    )
-    return teams
-
-
-def _add_members(team: Team, count: int, django_user_model: Any) -> None:
-    for n in range(count):
-        user = django_user_model.objects.create_user(username=f"{team.pk}-member-{n}")
-        Membership.objects.create(team=team, user=user)  # marks the team changed
-
-
 def test_only_the_changed_teams_cost_a_processor_call(
-    settings: Any, django_user_model: Any, django_assert_max_num_queries: Any
+    settings: Any, django_assert_max_num_queries: Any
 ) -> None:
     calls = count_fake_processor_calls(settings)
-    teams = _teams_with_subscriptions(1000)
+    teams = teams_with_subscriptions(1000)
     changed = teams[::100]
     for team in changed:
-        _add_members(team, 3, django_user_model)
+        add_members(team, 3)
 
     with django_assert_max_num_queries(1):
         assert changed_since_last_sync(Team).count() == 10
@@ -92,7 +47,7 @@ def test_only_the_changed_teams_cost_a_processor_call(
 
 def test_a_change_that_leaves_the_count_alone_costs_no_call(settings: Any) -> None:
     calls = count_fake_processor_calls(settings)
-    (team,) = _teams_with_subscriptions(1)
+    (team,) = teams_with_subscriptions(1)
     team.mark_billing_details_changed()  # e.g. a member left and another joined
     assert sync_subscription_quantities().examined == 1
     assert calls == Counter()
@@ -100,7 +55,7 @@ def test_a_change_that_leaves_the_count_alone_costs_no_call(settings: Any) -> No
 
 
 def test_membership_changes_mark_the_team(django_user_model: Any) -> None:
-    (team,) = _teams_with_subscriptions(1)
+    (team,) = teams_with_subscriptions(1)
     assert changed_since_last_sync(Team).count() == 0
     user = django_user_model.objects.create_user(username="grace")
     membership = Membership.objects.create(team=team, user=user)
@@ -110,26 +65,22 @@ def test_membership_changes_mark_the_team(django_user_model: Any) -> None:
     assert changed_since_last_sync(Team).count() == 1
 
 
-def test_the_command_and_the_celery_task(
-    settings: Any, django_user_model: Any, capsys: Any
-) -> None:
+def test_the_command_and_the_celery_task(settings: Any, capsys: Any) -> None:
     from pay.tasks import sync_subscription_quantities as task
 
     calls = count_fake_processor_calls(settings)
-    first, second = _teams_with_subscriptions(2)
-    _add_members(first, 2, django_user_model)
+    first, second = teams_with_subscriptions(2)
+    add_members(first, 2)
     call_command("sync_subscriptions")
     assert capsys.readouterr().out == (
         f"Updated the seats of {first}\nExamined 1 changed holder(s); updated 1.\n"
     )
-    _add_members(second, 4, django_user_model)
+    add_members(second, 4)
     assert task.apply().get() == {"examined": 1, "updated": 1, "failed": 0}
     assert calls == Counter({"change_quantity": 2})
 
 
-def test_stripe_gets_one_update_per_changed_team(
-    stripe_double: StripeDouble, django_user_model: Any
-) -> None:
+def test_stripe_gets_one_update_per_changed_team(stripe_double: StripeDouble) -> None:
     teams = []
     for n in range(5):
         team = Team.objects.create(name=f"Stripe team {n}")
@@ -138,7 +89,7 @@ def test_stripe_gets_one_update_per_changed_team(
         customer.subscribe(plan="price_seat_monthly")
         Team.objects.filter(pk=team.pk).update(last_synced_with_processor=timezone.now())
         teams.append(team)
-    _add_members(teams[2], 3, django_user_model)
+    add_members(teams[2], 3)
     stripe_double.requests.clear()
 
     sync_subscription_quantities()
