@@ -325,3 +325,17 @@ def test_stripe_manage_billing_opens_the_portal(
         "return_url": "http://testserver/pay/subscription/",
     }
     assert response["Location"].startswith("https://billing.stripe.com/")
+
+
+def test_a_subscription_awaiting_payment_is_shown_not_sold_again(
+    signed_in: Client, user: Any, catalogue: Any
+) -> None:
+    subscription = subscribe(user, "pro-monthly")
+    Subscription.objects.filter(pk=subscription.pk).update(status="past_due")
+    page = signed_in.get("/pay/subscription/").content.decode()
+    assert "Payment needed" in page
+    assert "Upgrade to" not in page
+    response = signed_in.post("/pay/subscription/upgrade/", {"price": "starter-monthly"})
+    assert response["Location"] == "/pay/subscription/"
+    assert Subscription.objects.count() == 1
+    assert "Payment needed" in signed_in.get("/pay/billing/").content.decode()
