@@ -17,6 +17,8 @@ BUILTIN_PROCESSORS = {
     FAKE_PROCESSOR: "pay.processors.fake.FakeProcessor",
     "stripe": "pay.processors.stripe.StripeProcessor",
     "paddle_billing": "pay.processors.paddle.PaddleProcessor",
+    "braintree": "pay.processors.braintree.BraintreeProcessor",
+    "lemon_squeezy": "pay.processors.lemon_squeezy.LemonSqueezyProcessor",
 }
 
 
@@ -27,6 +29,11 @@ def processor_classes() -> dict[str, str]:
 
 def enabled_processors() -> list[str]:
     return list(conf.get("PAY_PROCESSORS"))
+
+
+def default_processor() -> str:
+    """The processor new customers get: PAY_DEFAULT_PROCESSOR, else the first enabled one."""
+    return str(conf.get("PAY_DEFAULT_PROCESSOR") or enabled_processors()[0])
 
 
 def get_processor(name: str) -> Processor:
@@ -49,4 +56,11 @@ def clear_cache() -> None:
     _instantiate.cache_clear()
 
 
-__all__ = ["FAKE_PROCESSOR", "Processor", "clear_cache", "enabled_processors", "get_processor"]
+__all__ = [
+    "FAKE_PROCESSOR",
+    "Processor",
+    "clear_cache",
+    "default_processor",
+    "enabled_processors",
+    "get_processor",
+]
