@@ -196,3 +196,10 @@ def test_a_whole_worker_killed_mid_event_processes_it_once_after_a_restart(
     assert webhook.attempts == 1
     assert (worker.folder / "started").read_text() != first_run
     assert list(Team.objects.values_list("name", flat=True)) == ["evt_held"]
+
+
+@pytest.mark.django_db
+def test_a_deleted_event_is_not_retried(eager_celery):
+    from pay.webhooks.tasks import process_webhook
+
+    assert process_webhook.apply(args=[404]).get() == "deleted"
