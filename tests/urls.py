@@ -6,6 +6,7 @@ from tests.testapp import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("pay/", include("pay.urls")),
+    path("", include("pay.webhooks.urls")),
     path("teams/<int:team_id>/pay/", include(("pay.urls", "pay"), namespace="team_pay")),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/below-login/", views.dashboard_below_login),

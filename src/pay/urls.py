@@ -1,5 +1,6 @@
-"""django-pay's pages: ``path("billing/", include("pay.urls"))`` in the project's URLconf.
+"""django-pay's pages: ``path("pay/", include("pay.urls"))`` in the project's URLconf.
 
+Every processor's webhook endpoint is ``webhooks/<processor>/`` here (``pay:webhook``).
 The subscription pages may also be mounted under a prefix with arguments, e.g.
 ``path("teams/<slug:team>/billing/", include(("pay.urls", "pay"), namespace="team_pay"))``;
 they keep the prefix's arguments in their links. The Stripe pages are served when the
@@ -16,10 +17,12 @@ from django.urls import URLPattern, path
 from pay import views
 from pay.absolute_urls import absolute_url, require_same_site, site_root
 from pay.processors.fake import views as fake_views
+from pay.webhooks import views as webhook_views
 
 app_name = "pay"
 
 urlpatterns: list[URLPattern] = [
+    path("webhooks/<str:processor>/", webhook_views.receive, name="webhook"),
     path("subscription/", views.subscription_page, name="subscription"),
     path("subscription/upgrade/", views.upgrade, name="upgrade"),
     path("subscription/welcome/", views.checkout_return, name="checkout_return"),
