@@ -17,6 +17,7 @@ from apps.teams.access import team_view
 from apps.teams.models import Team
 from pay.errors import PayError
 from pay.processors import get_processor
+from pay.processors.base import Processor
 
 from .billing import active_plan, billing_customer, latest_subscription, sync_seats
 from .metadata import (
@@ -41,8 +42,14 @@ def _back(team: Team) -> HttpResponse:
     return redirect("subscriptions:subscription", team_slug=team.slug)
 
 
-def _supports(operation: str) -> bool:
-    return operation not in get_processor(settings.DEMO_PAYMENT_PROCESSOR).unsupported
+def _has_hosted_page(operation: str) -> bool:
+    """Whether the processor implements an optional hosted page (checkout, billing portal).
+
+    django-pay lists only its core operations in ``unsupported``; the hosted pages raise
+    NotSupported when called, so ask whether the processor overrides the base class's method.
+    """
+    processor = get_processor(settings.DEMO_PAYMENT_PROCESSOR)
+    return getattr(type(processor), operation) is not getattr(Processor, operation)
 
 
 @team_view()
@@ -63,7 +70,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
                 (product, product.seat_amounts[interval.interval]) for product in ACTIVE_PRODUCTS
             ],
             "seats": team.get_quantity(),
-            "has_portal": _supports("billing_portal_url"),
+            "has_portal": _has_hosted_page("billing_portal_url"),
         },
     )
 
@@ -82,7 +89,7 @@ def start_checkout(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         return HttpResponseBadRequest("Pick one of the plans on the Subscription page.")
     product, interval = chosen
-    if not _supports("create_checkout"):
+    if not _has_hosted_page("create_checkout"):
         url = reverse("subscriptions:checkout", kwargs={"team_slug": team.slug})
         return redirect(f"{url}?product={product.slug}&interval={interval.interval}")
     here = reverse("subscriptions:subscription", kwargs={"team_slug": team.slug})
