@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import Client
 
-from apps.subscriptions.billing import billing_customer
-from apps.subscriptions.metadata import get_product
 from apps.teams.models import Membership, Role, Team, create_team
+from pay.models import Price, Product, sync_catalogue
 
 if TYPE_CHECKING:
     from tests.stripe_double.double import StripeDouble
@@ -58,15 +57,22 @@ def member(add_member: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def subscribe() -> Callable[..., Any]:
-    """Subscribe a team to a product on the fake processor, one seat per member."""
+def catalogue(db: None) -> list[Price]:
+    """The fake processor's catalogue in the database, as ``rundemo`` seeds it."""
+    return sync_catalogue("fake_processor")
 
-    def subscribe(team: Team, product: str = "starter", interval: str = "month") -> Any:
-        plan = get_product(product)
-        assert plan is not None
-        return billing_customer(team).subscribe(
-            plan=plan.price_id(interval), quantity=team.get_quantity()
+
+@pytest.fixture
+def subscribe(catalogue: list[Price]) -> Callable[..., Any]:
+    """Subscribe a team on the fake processor, one seat per member: ``subscribe(team, "pro")``."""
+
+    def subscribe(team: Team, product: str = "starter", interval: str = "monthly") -> Any:
+        customer = team.set_payment_processor("fake_processor", allow_fake=True)
+        subscription = customer.subscribe(
+            plan=f"{product}-{interval}", quantity=team.get_quantity()
         )
+        team.forget_subscriptions()
+        return subscription
 
     return subscribe
 
@@ -80,18 +86,24 @@ def login(client: Client) -> Callable[[Any], Client]:
     return login
 
 
-#: The demo's Stripe test-mode price ids (config.settings' defaults) and their amounts.
+#: The demo's Stripe catalogue in test mode: product id -> name, price id -> (product, amount,
+#: interval). The product ids are config.settings' defaults.
+DEMO_STRIPE_PRODUCTS = {"prod_starter": "Starter", "prod_pro": "Pro"}
 DEMO_STRIPE_PRICES = {
-    "price_starter_month": {"unit_amount": 1000, "interval": "month"},
-    "price_starter_year": {"unit_amount": 10000, "interval": "year"},
-    "price_pro_month": {"unit_amount": 2500, "interval": "month"},
-    "price_pro_year": {"unit_amount": 25000, "interval": "year"},
+    "price_starter_monthly": ("prod_starter", 1000, "month"),
+    "price_starter_annual": ("prod_starter", 10000, "year"),
+    "price_pro_monthly": ("prod_pro", 3000, "month"),
+    "price_pro_annual": ("prod_pro", 30000, "year"),
 }
 
 
 @pytest.fixture
-def demo_stripe(settings: Any) -> StripeDouble:
-    """The demo billing through Stripe, which is the in-process Stripe double."""
+def demo_stripe(settings: Any, db: None) -> StripeDouble:
+    """The demo billing through Stripe, which is the in-process Stripe double.
+
+    The double and the local catalogue both get the demo's prices (django-pay cannot yet
+    copy Stripe's catalogue, so the rows are written as bootstrap_subscriptions would).
+    """
     from tests.stripe_double.double import StripeDouble  # after pytest loaded it as a plugin
     from tests.stripe_double.plugin import configure
 
@@ -99,6 +111,18 @@ def demo_stripe(settings: Any) -> StripeDouble:
     configure(settings, double)
     settings.DEMO_PAYMENT_PROCESSOR = "stripe"
     settings.PAY_PROCESSORS = ["stripe"]
-    for price_id, price in DEMO_STRIPE_PRICES.items():
-        double.add_price(price_id, **price)
+    products = {
+        product_id: Product.objects.create(processor="stripe", processor_id=product_id, name=name)
+        for product_id, name in DEMO_STRIPE_PRODUCTS.items()
+    }
+    for price_id, (product_id, amount, interval) in DEMO_STRIPE_PRICES.items():
+        double.add_price(price_id, unit_amount=amount, interval=interval)
+        Price.objects.create(
+            product=products[product_id],
+            processor="stripe",
+            processor_id=price_id,
+            amount=amount,
+            currency="usd",
+            interval=interval,
+        )
     return double

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "apps.teams.middleware.TeamMiddleware",
 ]
 
 TEMPLATES = [
@@ -108,28 +109,26 @@ DEMO_PAYMENT_PROCESSOR = env(
     else "fake_processor",
 )
 PAY_PROCESSORS = [DEMO_PAYMENT_PROCESSOR]
-PAY_FAKE_PROCESSOR_PLANS = {
-    "starter-annual": {"interval": "year"},
-    "pro-annual": {"interval": "year"},
-}
+PAY_PRODUCT_METADATA_MODULE = "apps.subscriptions.metadata"
+PAY_BASE_TEMPLATE = "base.html"  # django-pay's Subscription and billing pages use our layout
+USE_HTTPS_IN_ABSOLUTE_URLS = env_flag("USE_HTTPS_IN_ABSOLUTE_URLS")  # runserver speaks http
 
-# The processor's price ids for each product and interval (see apps/subscriptions/metadata.py).
-# Stripe's ids differ between test and live mode; STRIPE_LIVE_MODE picks the set. Each comes
-# from the environment: DEMO_STRIPE_TEST_PRICE_PRO_YEAR=price_1Q... and so on.
-PRICE_KEYS = ["starter-month", "starter-year", "pro-month", "pro-year"]
-
-
-def stripe_price_ids(mode: str, default_prefix: str) -> dict[str, str]:
-    def variable(key: str) -> str:
-        return f"DEMO_STRIPE_{mode}_PRICE_{key.upper().replace('-', '_')}"
-
-    return {key: env(variable(key), default_prefix + key.replace("-", "_")) for key in PRICE_KEYS}
+# The processor's product ids for the products in apps/subscriptions/metadata.py. The fake
+# processor's catalogue has prod_starter and prod_pro built in. Stripe's ids differ between
+# test and live mode (STRIPE_LIVE_MODE picks the set) and come from the environment:
+# DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q... and so on.
+DEMO_PRODUCTS = ["starter", "pro"]
 
 
-DEMO_PRICE_IDS: dict[str, dict[str, str]] = {
-    "fake_processor": {
-        key: key.replace("-month", "-monthly").replace("-year", "-annual") for key in PRICE_KEYS
-    },
-    "stripe-test": stripe_price_ids("TEST", default_prefix="price_"),
-    "stripe-live": stripe_price_ids("LIVE", default_prefix=""),
+def stripe_product_ids(mode: str) -> dict[str, str]:
+    return {
+        slug: env(f"DEMO_STRIPE_{mode}_PRODUCT_{slug.upper()}", f"prod_{slug}")
+        for slug in DEMO_PRODUCTS
+    }
+
+
+DEMO_PRODUCT_IDS: dict[str, dict[str, str]] = {
+    "fake_processor": {slug: f"prod_{slug}" for slug in DEMO_PRODUCTS},
+    "stripe-test": stripe_product_ids("TEST"),
+    "stripe-live": stripe_product_ids("LIVE"),
 }

@@ -1,84 +1,69 @@
-"""Subscribing on the fake processor through the demo's checkout, then cancelling and resuming."""
+"""Subscribing through django-pay's pages on the fake processor, then cancelling and resuming."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
 
-from apps.subscriptions.billing import latest_subscription
 from apps.teams.models import Team
-from apps.web.management.commands.rundemo import DEMO_EMAIL, DEMO_PASSWORD, Command
+from apps.web.management.commands.rundemo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo_user
 
 pytestmark = pytest.mark.django_db
 
 
-def url(name, team):
-    return reverse(name, args=[team.slug])
+def url(name, team, *args):
+    return reverse(name, args=[team.slug, *args])
 
 
 @pytest.mark.parametrize(
-    ("interval", "plan", "total"), [("month", "pro-monthly", "$50"), ("year", "pro-annual", "$500")]
+    ("interval", "price", "shown"),
+    [("month", "pro-monthly", "$30.00 per month"), ("year", "pro-annual", "$300.00 per year")],
 )
-def test_an_admin_subscribes_the_team_per_seat(team, owner, member, login, interval, plan, total):
+def test_an_admin_subscribes_the_team_per_seat(
+    catalogue, team, owner, member, login, interval, price, shown
+):
     client = login(owner)
+    plans = client.get(url("team_pay:subscription", team), {"interval": interval}).content.decode()
+    assert shown in plans
 
-    response = client.post(
-        url("subscriptions:start_checkout", team), {"product": "pro", "interval": interval}
-    )
-    checkout = client.get(response["Location"])
-    assert f'<td data-testid="checkout-total">{total}</td>' in checkout.content.decode()
-    client.post(response["Location"], {"product": "pro", "interval": interval})
+    checkout = client.post(url("team_pay:upgrade", team), {"price": price})["Location"]
+    assert urlsplit(checkout).path.startswith("/pay/fake/checkout/")
+    assert "&times; 2 seats" in client.get(checkout).content.decode()
+    welcome = client.post(checkout, {"card_number": "4242 4242 4242 4242"})["Location"]
+    client.get(welcome)
 
-    subscription = latest_subscription(team)
-    assert subscription.processor_plan == plan
+    subscription = team.active_subscription()
+    assert subscription.processor_plan == price
     assert subscription.quantity == 2
-    assert subscription.active()
-    assert team.payment_processor.default_payment_method is not None
+    assert client.get(reverse("web:demo_pro", args=[team.slug])).status_code == 200
 
 
-def test_the_plans_page_toggles_between_monthly_and_annual(team, owner, login):
+def test_a_declined_card_buys_nothing(catalogue, team, owner, login):
     client = login(owner)
+    checkout = client.post(url("team_pay:upgrade", team), {"price": "pro-monthly"})["Location"]
 
-    monthly = client.get(url("subscriptions:subscription", team)).content.decode()
-    annual = client.get(url("subscriptions:subscription", team) + "?interval=year").content.decode()
+    response = client.post(checkout, {"card_number": "4000 0000 0000 0002"})
 
-    assert '$25</span> <span class="muted">per seat / month' in monthly
-    assert '$250</span> <span class="muted">per seat / year' in annual
-
-
-def test_an_unknown_plan_is_refused_and_nothing_is_bought(team, owner, login):
-    response = login(owner).post(
-        url("subscriptions:start_checkout", team), {"product": "gold", "interval": "month"}
-    )
-
-    assert response.status_code == 400
-    assert latest_subscription(team) is None
+    assert response.status_code == 402
+    assert team.active_subscription() is None
 
 
-def test_cancel_then_resume(team, owner, subscribe, login):
+def test_cancel_then_resume_on_the_billing_page(team, owner, subscribe, login):
     subscribe(team, "pro")
     client = login(owner)
 
-    client.post(url("subscriptions:cancel", team))
-    page = client.get(url("subscriptions:subscription", team)).content.decode()
-    assert latest_subscription(team).on_grace_period()
-    assert "Resume subscription" in page
+    manage = client.post(url("team_pay:manage_billing", team))
+    assert manage["Location"] == url("team_pay:billing", team)
+    client.post(url("team_pay:billing_action", team, "cancel"))
+    team.forget_subscriptions()
+    assert team.active_subscription().on_grace_period()
+    assert "Resume" in client.get(url("team_pay:billing", team)).content.decode()
 
-    client.post(url("subscriptions:resume", team))
-    subscription = latest_subscription(team)
-    assert subscription.active()
-    assert not subscription.cancelled()
-
-
-def test_the_fake_processor_has_no_billing_portal(team, owner, subscribe, login):
-    subscribe(team)
-    client = login(owner)
-
-    assert (
-        "Manage billing" not in client.get(url("subscriptions:subscription", team)).content.decode()
-    )
-    response = client.post(url("subscriptions:billing_portal", team), follow=True)
-    assert "does not support" in response.content.decode()
+    client.post(url("team_pay:billing_action", team, "resume"))
+    team.forget_subscriptions()
+    assert not team.active_subscription().cancelled()
 
 
 def test_signing_up_creates_the_users_own_team(client):
@@ -100,8 +85,8 @@ def test_signing_up_creates_the_users_own_team(client):
 
 
 def test_the_demo_user_is_seeded_once_with_a_team(client):
-    Command().seed_demo_user()
-    Command().seed_demo_user()
+    seed_demo_user()
+    seed_demo_user()
 
     assert client.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert Team.objects.get().name == "Demo Co"

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.subscriptions.billing import latest_subscription, sync_all_seats
+from apps.subscriptions.seats import sync_changed_teams
 from apps.teams.models import Invitation, Membership, Role, Team, create_team
 
 pytestmark = pytest.mark.django_db
@@ -85,36 +85,27 @@ def test_another_teams_pages_are_not_found(team, make_user, login):
     create_team(outsider, "Elsewhere")
     client = login(outsider)
 
-    for name in ["teams:members", "subscriptions:subscription", "web:team_dashboard"]:
+    for name in ["teams:members", "team_pay:subscription", "team_pay:billing", "web:demo"]:
         assert client.get(url(name, team)).status_code == 404
-    for name in [
-        "subscriptions:cancel",
-        "subscriptions:sync_seats",
-        "subscriptions:billing_portal",
-    ]:
+    for name in ["subscriptions:sync_seats", "team_pay:manage_billing", "team_pay:upgrade"]:
         assert client.post(url(name, team)).status_code == 404
+    assert client.post(url("team_pay:billing_action", team, "cancel")).status_code == 404
 
 
 def test_only_admins_manage_billing(team, member, subscribe, login):
     subscription = subscribe(team)
     client = login(member)
 
-    page = client.get(url("subscriptions:subscription", team))
-    assert page.status_code == 200
-    assert "Only the team's admins can change the subscription." in page.content.decode()
-    assert "Cancel subscription" not in page.content.decode()
-    for name in [
-        "subscriptions:cancel",
-        "subscriptions:sync_seats",
-        "subscriptions:start_checkout",
-    ]:
-        assert (
-            client.post(url(name, team), {"product": "pro", "interval": "month"}).status_code == 403
-        )
-    assert client.get(url("subscriptions:checkout", team)).status_code == 403
+    for name in ["team_pay:subscription", "team_pay:billing"]:
+        assert client.get(url(name, team)).status_code == 403
+    for name in ["team_pay:upgrade", "team_pay:manage_billing", "subscriptions:sync_seats"]:
+        assert client.post(url(name, team), {"price": "pro-monthly"}).status_code == 403
+    assert client.post(url("team_pay:billing_action", team, "cancel")).status_code == 403
+    assert "Choose a plan" not in client.get(url("web:team_dashboard", team)).content.decode()
 
     subscription.refresh_from_db()
     assert not subscription.cancelled()
+    assert subscription.processor_plan == "starter-monthly"
 
 
 def test_adding_and_removing_members_stamps_the_billing_change(team, add_member):
@@ -140,22 +131,22 @@ def test_a_role_change_is_not_a_billing_change(team, member):
 def test_the_seats_billed_follow_the_members_after_a_sync(
     team, owner, add_member, subscribe, login
 ):
-    subscribe(team)
+    subscription = subscribe(team)
     client = login(owner)
-    page = url("subscriptions:subscription", team)
+    page = url("teams:members", team)
 
     add_member("second@acme.test")
-    shown = client.get(page)
-    assert shown.context["seats"] == 2
-    assert shown.context["subscription"].quantity == 1
-    assert "pays for 1 seat" in shown.content.decode()
+    shown = client.get(page).content.decode()
+    assert '<span data-testid="seats-billed">1</span>' in shown
+    assert "2 members, 1 seat billed" in shown
 
     client.post(url("subscriptions:sync_seats", team))
 
-    assert latest_subscription(team).quantity == 2
-    shown = client.get(page)
-    assert shown.context["subscription"].quantity == 2
-    assert "Billing is up to date" in shown.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.quantity == 2
+    shown = client.get(page).content.decode()
+    assert '<span data-testid="seats-billed">2</span>' in shown
+    assert "Billing is up to date" in shown
 
 
 def test_the_periodic_sync_only_touches_teams_whose_members_changed(
@@ -164,10 +155,10 @@ def test_the_periodic_sync_only_touches_teams_whose_members_changed(
     subscribe(team)
     quiet = create_team(make_user("quiet@calm.test"), "Calm")
     subscribe(quiet)
-    assert sync_all_seats() == 2
+    assert sync_changed_teams() == 2
 
     add_member("third@acme.test")
-    assert sync_all_seats() == 1
+    assert sync_changed_teams() == 1
 
-    assert latest_subscription(team).quantity == 2
-    assert latest_subscription(quiet).quantity == 1
+    assert team.active_subscription().quantity == 2
+    assert quiet.active_subscription().quantity == 1

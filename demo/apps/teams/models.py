@@ -1,7 +1,7 @@
-"""Teams: the demo's billing holder, paying one seat per member.
+"""Teams: the demo's subscription holder, paying one seat per member.
 
-Adding or removing a member stamps ``billing_details_last_changed``; the seat sync
-(:func:`apps.teams.seats.sync_seats`) then brings the subscription's quantity in line.
+Adding or removing a member stamps ``billing_details_last_changed`` (see ``signals``); the seat
+sync then brings the subscription's quantity in line.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.text import slugify
 
-from pay.models import Billable
+from pay.models import PerSeatBillable
 
 
 class Role(models.TextChoices):
@@ -26,14 +25,12 @@ class Role(models.TextChoices):
 ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
 
 
-class Team(Billable, models.Model):
+class Team(PerSeatBillable):
     name = models.CharField(max_length=100)
     slug = models.SlugField(unique=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
-    billing_details_last_changed = models.DateTimeField(default=timezone.now)
-    last_synced_with_processor = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,10 +43,6 @@ class Team(Billable, models.Model):
         if not self.slug:
             self.slug = unique_slug(self.name)
         super().save(*args, **kwargs)
-
-    def get_quantity(self) -> int:
-        """The seats the team pays for: one per member."""
-        return self.memberships.count()
 
     def pay_customer_email(self) -> str:
         owner = self.memberships.filter(role=Role.OWNER).select_related("user").first()
@@ -67,12 +60,6 @@ class Team(Billable, models.Model):
     def pay_can_manage(self, user: Any) -> bool:
         """Who may confirm this team's payments (django-pay's Stripe confirmation page)."""
         return self.is_admin(user)
-
-    def needs_seat_sync(self) -> bool:
-        return (
-            self.last_synced_with_processor is None
-            or self.billing_details_last_changed > self.last_synced_with_processor
-        )
 
 
 def unique_slug(name: str) -> str:

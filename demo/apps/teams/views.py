@@ -32,6 +32,8 @@ def _members_page(request: HttpRequest, form: InvitationForm) -> HttpResponse:
             "memberships": team.memberships.select_related("user"),
             "invitations": team.invitations.filter(accepted_at=None),
             "form": form,
+            "subscription": team.active_subscription(),
+            "seats": team.get_quantity(),
         },
     )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from apps.subscriptions.billing import active_plan, latest_subscription
-from apps.subscriptions.gating import subscription_required
 from apps.teams.access import team_view
 from apps.teams.models import Team, create_team
+from pay.decorators import active_subscription_required
+from pay.holders import subscription_product
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,39 +27,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return redirect("web:team_dashboard", team_slug=team.slug)
 
 
-def _billing_context(team: Team) -> dict[str, object]:
-    subscription = latest_subscription(team)
+def _subscription_context(request: HttpRequest) -> dict[str, Any]:
+    team: Team = request.team  # type: ignore[attr-defined]
+    subscription = team.active_subscription()
     return {
-        "plan": active_plan(team),
-        "subscription": subscription if subscription and not subscription.ended() else None,
+        "subscription": subscription,
+        "product": subscription_product(subscription),
         "seats": team.get_quantity(),
     }
 
 
 @team_view()
 def team_dashboard(request: HttpRequest) -> HttpResponse:
-    team: Team = request.team  # type: ignore[attr-defined]
-    return render(
-        request,
-        "web/dashboard.html",
-        {**_billing_context(team), "memberships": team.memberships.select_related("user")},
-    )
+    return render(request, "web/dashboard.html", _subscription_context(request))
 
 
 @team_view()
 def demo_by_plan(request: HttpRequest) -> HttpResponse:
-    """Example 1: one page whose content changes with the team's plan."""
-    return render(request, "web/demo_by_plan.html", _billing_context(request.team))  # type: ignore[attr-defined]
+    """Example 1: one page whose content changes with the team's plan (see its template)."""
+    return render(request, "web/demo_by_plan.html", _subscription_context(request))
 
 
 @team_view()
-@subscription_required(limit_to_plans=["pro"])
+@active_subscription_required(limit_to_plans=["pro"])
 def demo_pro_only(request: HttpRequest) -> HttpResponse:
     """Example 2: a page only Pro teams can open."""
-    return render(request, "web/demo_pro.html", _billing_context(request.team))  # type: ignore[attr-defined]
+    return render(request, "web/demo_pro.html", _subscription_context(request))
 
 
 @team_view()
 def demo_details(request: HttpRequest) -> HttpResponse:
     """Example 3: everything the team's subscription knows about itself."""
-    return render(request, "web/demo_details.html", _billing_context(request.team))  # type: ignore[attr-defined]
+    return render(request, "web/demo_details.html", _subscription_context(request))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.teams.models import create_team
+from pay.errors import PayError
+from pay.models import sync_catalogue
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
@@ -22,9 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        if "bootstrap_subscriptions" in get_commands():
-            call_command("bootstrap_subscriptions", verbosity=0)
-        self.seed_demo_user()
+        try:
+            sync_catalogue(settings.DEMO_PAYMENT_PROCESSOR)
+        except PayError as error:
+            self.stderr.write(f"The plans could not be loaded from the processor: {error}")
+        seed_demo_user()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sign in as {DEMO_EMAIL} with the password {DEMO_PASSWORD!r}, or sign up."
@@ -32,11 +37,13 @@ class Command(BaseCommand):
         )
         call_command("runserver", addrport, use_reloader=False)
 
-    def seed_demo_user(self) -> None:
-        user, created = get_user_model().objects.get_or_create(
-            email=DEMO_EMAIL, defaults={"username": "demo", "first_name": "Demo"}
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        if created or not user.teams.exists():
-            create_team(user, "Demo Co")
+
+def seed_demo_user() -> None:
+    """The demo's user, with its password reset and a team of its own."""
+    user, _ = get_user_model().objects.get_or_create(
+        email=DEMO_EMAIL, defaults={"username": "demo", "first_name": "Demo"}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    if not user.teams.exists():
+        create_team(user, "Demo Co")
