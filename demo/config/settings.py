@@ -112,6 +112,11 @@ PAY_PROCESSORS = [DEMO_PAYMENT_PROCESSOR]
 PAY_PRODUCT_METADATA_MODULE = "apps.subscriptions.metadata"
 PAY_BASE_TEMPLATE = "base.html"  # django-pay's Subscription and billing pages use our layout
 USE_HTTPS_IN_ABSOLUTE_URLS = env_flag("USE_HTTPS_IN_ABSOLUTE_URLS")  # runserver speaks http
+# The fake processor's built-in catalogue also has a per-seat Enterprise; the demo sells two.
+PAY_FAKE_PROCESSOR_PLANS = {
+    "enterprise-seat-monthly": {"active": False},
+    "enterprise-seat-annual": {"active": False},
+}
 
 # The processor's product ids for the products in apps/subscriptions/metadata.py. The fake
 # processor's catalogue has prod_starter and prod_pro built in. Stripe's ids differ between

@@ -19,7 +19,10 @@ def url(name, team, *args):
 
 @pytest.mark.parametrize(
     ("interval", "price", "shown"),
-    [("month", "pro-monthly", "$30.00 per month"), ("year", "pro-annual", "$300.00 per year")],
+    [
+        ("month", "pro-monthly", '$30.00</span> <span class="muted">per seat per month'),
+        ("year", "pro-annual", '$300.00</span> <span class="muted">per seat per year'),
+    ],
 )
 def test_an_admin_subscribes_the_team_per_seat(
     catalogue, team, owner, member, login, interval, price, shown

@@ -11,7 +11,7 @@ SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£"}
 
 @register.filter
 def money(amount: int, currency: str = "usd") -> str:
-    """``2500|money:"usd"`` is ``$25``; ``2550`` is ``$25.50``."""
+    """``2550|money:"usd"`` is ``$25.50``: an amount in minor units, as django-pay keeps them."""
     units, cents = divmod(int(amount), 100)
     symbol = SYMBOLS.get(currency.lower(), currency.upper() + " ")
-    return f"{symbol}{units:,}" + (f".{cents:02d}" if cents else "")
+    return f"{symbol}{units:,}.{cents:02d}"
