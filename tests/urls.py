@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/class-based/", views.ReportsView.as_view()),
     path("teams/<int:team_id>/dashboard/", views.team_dashboard, name="team_dashboard"),
+    path("", include("pay.webhooks.urls")),
 ]

@@ -29,6 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "PAY_BASE_TEMPLATE": "pay/base.html",
     # Absolute URLs (emails, processor return URLs) use https unless this is False.
     "USE_HTTPS_IN_ABSOLUTE_URLS": True,
+    # Webhook requests with a larger body are refused before it is read.
+    "PAY_WEBHOOK_MAX_BYTES": 512 * 1024,
+    # Where verified events are processed: "inline" (in the request) or "celery".
+    "PAY_WEBHOOK_BACKEND": "inline",
+    # How often the Celery task retries an event (with exponential backoff) before giving up.
+    "PAY_WEBHOOK_MAX_RETRIES": 5,
+    # Customer emails to leave out: {"receipt": False, ...}; every one is sent by default.
+    "PAY_EMAILS": {},
 }
 
 

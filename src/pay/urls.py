@@ -2,7 +2,8 @@
 
 The subscription pages may also be mounted under a prefix with arguments, e.g.
 ``path("teams/<slug:team>/billing/", include(("pay.urls", "pay"), namespace="team_pay"))``;
-they keep the prefix's arguments in their links. The Stripe pages are served when the
+they keep the prefix's arguments in their links. Every processor's webhook endpoint is
+``webhooks/<processor>/`` here (``pay:webhook``). The Stripe pages are served when the
 ``stripe`` SDK is installed. :func:`absolute_url` and :func:`require_same_site` (from
 :mod:`pay.absolute_urls`) build and check the URLs processors send buyers back to.
 """
@@ -16,6 +17,7 @@ from django.urls import URLPattern, path
 from pay import views
 from pay.absolute_urls import absolute_url, require_same_site, site_root
 from pay.processors.fake import views as fake_views
+from pay.webhooks import views as webhook_views
 
 app_name = "pay"
 
@@ -27,6 +29,7 @@ urlpatterns: list[URLPattern] = [
     path("billing/", views.billing_page, name="billing"),
     path("billing/<slug:action>/", views.billing_action, name="billing_action"),
     path("fake/checkout/<str:session_id>/", fake_views.checkout_page, name="fake_checkout"),
+    path("webhooks/<str:processor>/", webhook_views.receive, name="webhook"),
 ]
 
 if find_spec("stripe") is not None:

@@ -13,10 +13,12 @@ from pay.errors import ConfigurationError, WebhookInvalid
 from pay.processors.data import (
     ChargeChanged,
     CustomerRemoved,
+    PaymentActionRequired,
     PaymentMethodChanged,
     PaymentMethodRemoved,
     PaymentProblem,
     SubscriptionChanged,
+    TrialEnding,
 )
 from pay.processors.stripe.webhooks import verify_signature
 from tests.stripe_double import sign_payload, sign_webhook
@@ -189,15 +191,15 @@ def test_subscription_events_describe_the_current_subscription(
 
 
 @pytest.mark.parametrize(
-    "event_type",
+    ("event_type", "change_type"),
     [
-        "customer.subscription.deleted",
-        "customer.subscription.trial_will_end",
-        "customer.subscription.updated",
+        ("customer.subscription.deleted", SubscriptionChanged),
+        ("customer.subscription.trial_will_end", TrialEnding),
+        ("customer.subscription.updated", SubscriptionChanged),
     ],
 )
 def test_every_subscription_event_type(
-    stripe_double, stripe_processor, stripe_customer, time_machine, event_type
+    stripe_double, stripe_processor, stripe_customer, time_machine, event_type, change_type
 ):
     subscription = stripe_customer.subscribe(plan="price_basic_monthly", trial_period_days=5)
     time_machine.move_to(subscription.trial_ends_at + timedelta(hours=1))
@@ -205,7 +207,7 @@ def test_every_subscription_event_type(
 
     changes = translate(stripe_processor, last_event(stripe_double, event_type))
 
-    assert [type(c) for c in changes] == [SubscriptionChanged]
+    assert [type(c) for c in changes] == [change_type]
     assert changes[0].subscription.status == "canceled"
 
 
@@ -288,14 +290,26 @@ def test_invoice_paid_links_the_charge_to_the_subscription(
 
 
 @pytest.mark.parametrize(
-    ("card", "event_type", "reason"),
+    ("card", "event_type", "reason", "problem_type"),
     [
-        ("pm_card_chargeCustomerFail", "invoice.payment_failed", "failed"),
-        ("pm_card_authenticationRequired", "invoice.payment_action_required", "authenticate"),
+        ("pm_card_chargeCustomerFail", "invoice.payment_failed", "failed", PaymentProblem),
+        (
+            "pm_card_authenticationRequired",
+            "invoice.payment_action_required",
+            "authenticate",
+            PaymentActionRequired,
+        ),
     ],
 )
 def test_invoice_problems(
-    stripe_double, stripe_processor, stripe_customer, time_machine, card, event_type, reason
+    stripe_double,
+    stripe_processor,
+    stripe_customer,
+    time_machine,
+    card,
+    event_type,
+    reason,
+    problem_type,
 ):
     subscription = stripe_customer.subscribe(plan="price_basic_monthly")
     stripe_customer.add_payment_method(card)
@@ -304,7 +318,7 @@ def test_invoice_problems(
     subscription.sync()
     changes = translate(stripe_processor, last_event(stripe_double, event_type))
 
-    assert [type(c) for c in changes] == [SubscriptionChanged, PaymentProblem]
+    assert [type(c) for c in changes] == [SubscriptionChanged, problem_type]
     problem = changes[1]
     assert reason in problem.reason
     assert (problem.amount, problem.currency) == (1000, "usd")
