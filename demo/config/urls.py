@@ -8,6 +8,7 @@ urlpatterns = [
     # and each team's Subscription and billing pages under its own prefix.
     path("pay/", include("pay.urls")),
     path("t/<slug:team_slug>/billing/", include(("pay.urls", "pay"), namespace="team_pay")),
+    path("", include("pay.webhooks.urls")),  # Stripe's conventional /stripe/webhook/
     path("", include("apps.subscriptions.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.web.urls")),
