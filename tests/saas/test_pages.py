@@ -364,3 +364,12 @@ def test_stripe_checkout_for_a_team_buys_a_seat_per_member(
         "?session_id={CHECKOUT_SESSION_ID}"
     )
     assert created.params["cancel_url"] == f"http://testserver/teams/{team.pk}/pay/subscription/"
+
+
+def test_manage_billing_goes_to_the_subscriptions_own_processor(
+    stripe_site: StripeDouble, signed_in: Client, user: Any
+) -> None:
+    subscribe(user, "pro-monthly")  # on the fake processor, before the site moved to Stripe
+    assert signed_in.post("/pay/subscription/manage/")["Location"] == "/pay/billing/"
+    assert stripe_site.created("/v1/customers") == []
+    assert user.pay_customers.get().processor == "fake_processor"
