@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pay.models import Charge, Customer, Subscription
+from tests.braintree.double import enable_braintree
 from tests.lemon_squeezy import flows as lemon_squeezy_flows
 from tests.lemon_squeezy.double import enable_lemon_squeezy
 from tests.paddle.double import enable_paddle
@@ -114,6 +115,28 @@ class PaddleHarness(Harness):
         return charge_through_checkout(customer, self.double, price)
 
 
+class BraintreeHarness(Harness):
+    """Braintree through the official SDK, against the in-process Braintree gateway."""
+
+    processor = "braintree"
+    plans = ("basic-monthly", "pro-monthly")
+
+    def start(self, settings: Any) -> None:
+        self.double = enable_braintree(settings)
+
+    def stop(self) -> None:
+        self.double.stop()
+
+    def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
+        """A sale, settled as Braintree settles it overnight: only settled sales refund in part."""
+        charge = customer.charge(amount, currency)
+        self.double.settle(charge.processor_id)
+        return charge
+
+    def valid_payment_token(self) -> str:
+        return "fake-valid-nonce"
+
+
 class LemonSqueezyHarness(Harness):
     """Lemon Squeezy, like Paddle, subscribes and charges only in its checkout; the result
     comes back by signed webhook."""
@@ -155,5 +178,6 @@ HARNESSES: dict[str, type[Harness]] = {
     FakeHarness.processor: FakeHarness,
     StripeHarness.processor: StripeHarness,
     PaddleHarness.processor: PaddleHarness,
+    BraintreeHarness.processor: BraintreeHarness,
     LemonSqueezyHarness.processor: LemonSqueezyHarness,
 }
