@@ -27,7 +27,7 @@ from pay import conf
 from pay.absolute_urls import absolute_url, require_same_site
 from pay.errors import PayError
 from pay.holders import can_manage_billing, get_subscription_holder, subscription_product
-from pay.metadata import PlanInterval, active_plan_intervals, plans_for
+from pay.metadata import PlanInterval, active_plan_intervals, offered_prices, plans_for
 from pay.models import Billable, Customer, PerSeatBillable, Price, Subscription
 from pay.models.subscription import FINAL_STATUSES
 from pay.processors import Processor, default_processor
@@ -50,6 +50,14 @@ def page_url(request: HttpRequest, name: str, **kwargs: str) -> str:
     return reverse(
         f"pay:{name}", kwargs={**mount, **kwargs}, current_app=match.namespace if match else None
     )
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render one of django-pay's pages; they extend ``pay_base_template`` (PAY_BASE_TEMPLATE)."""
+    context = {"pay_base_template": conf.get("PAY_BASE_TEMPLATE"), **context}
+    return render(request, template, context, status=status)
 
 
 def _billing_view(view: ViewFunction) -> ViewFunction:
@@ -93,7 +101,6 @@ def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     subscription = current_subscription(holder)
     interval = _selected_interval(request)
     context = {
-        "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
         "holder": holder,
         "subscription": subscription,
         "product": subscription_product(subscription),
@@ -109,7 +116,7 @@ def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     }
     if subscription is not None:
         context.update(_subscription_details(subscription))
-    return render(request, "pay/subscription.html", context)
+    return render_page(request, "pay/subscription.html", context)
 
 
 def _subscription_details(subscription: Subscription) -> dict[str, Any]:
@@ -125,6 +132,10 @@ def _subscription_details(subscription: Subscription) -> dict[str, Any]:
     }
 
 
+def processor_of(subscription: Subscription | None) -> str:
+    return subscription.customer.processor if subscription is not None else default_processor()
+
+
 def _default_quantity(holder: Billable) -> int:
     return holder.get_quantity() if isinstance(holder, PerSeatBillable) else 1
 
@@ -133,9 +144,7 @@ def _default_quantity(holder: Billable) -> int:
 @_billing_view
 def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
     """Start the processor's checkout for the chosen price (Stripe Checkout, the fake's page)."""
-    price = Price.objects.filter(
-        processor=default_processor(), processor_id=request.POST.get("price", ""), active=True
-    ).first()
+    price = offered_prices().filter(processor_id=request.POST.get("price", "")).first()
     if price is None:
         messages.error(request, "That plan is not on sale. Choose one of the plans below.")
         return HttpResponseRedirect(page_url(request, "subscription"))
@@ -180,7 +189,8 @@ def checkout_return(request: HttpRequest, holder: Billable) -> HttpResponse:
 @_billing_view
 def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The processor's hosted billing portal, or the built-in billing page when it has none."""
-    customer = customer_for(holder)
+    subscription = current_subscription(holder)
+    customer = subscription.customer if subscription is not None else customer_for(holder)
     if not has_hosted_portal(customer.backend):
         return HttpResponseRedirect(page_url(request, "billing"))
     return_url = _return_url(request, "subscription")
@@ -193,16 +203,12 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The built-in billing page: cancel, resume, swap plans, change seats, pause."""
     subscription = current_subscription(holder)
     context: dict[str, Any] = {
-        "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
         "holder": holder,
         "subscription": subscription,
         "product": subscription_product(subscription),
         "per_seat": isinstance(holder, PerSeatBillable),
-        "swap_prices": Price.objects.filter(
-            processor=default_processor(), active=True, interval__isnull=False
-        )
+        "swap_prices": offered_prices(processor_of(subscription))
         .exclude(processor_id=getattr(subscription, "processor_plan", ""))
-        .select_related("product")
         .order_by("product__name", "amount"),
         "action_urls": {
             action: page_url(request, "billing_action", action=action) for action in BILLING_ACTIONS
@@ -211,7 +217,7 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     }
     if subscription is not None:
         context.update(_subscription_details(subscription))
-    return render(request, "pay/billing.html", context)
+    return render_page(request, "pay/billing.html", context)
 
 
 def current_subscription(holder: Billable) -> Subscription | None:
@@ -251,12 +257,11 @@ def _pause(request: HttpRequest, subscription: Subscription) -> str:
 
 
 def _swap(request: HttpRequest, subscription: Subscription) -> str:
-    price = Price.objects.filter(
-        processor=subscription.customer.processor,
-        processor_id=request.POST.get("price", ""),
-        active=True,
-        interval__isnull=False,
-    ).first()
+    price = (
+        offered_prices(subscription.customer.processor)
+        .filter(processor_id=request.POST.get("price", ""))
+        .first()
+    )
     if price is None:
         raise InvalidChoice("Choose one of the plans listed.")
     subscription.swap(price.processor_id)
