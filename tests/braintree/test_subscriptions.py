@@ -179,13 +179,17 @@ def test_cancel_during_a_trial_cancels_at_braintree_and_keeps_the_trial(
 
     subscription.cancel()
 
-    assert braintree_subscription(braintree_double, subscription)["status"] == "Canceled"
+    remote = braintree_subscription(braintree_double, subscription)
+    assert (remote["status"], remote["number_of_billing_cycles"]) == ("Canceled", 1)
+    assert remote["transactions"] == []
     assert subscription.ends_at == subscription.trial_ends_at
+    assert subscription.status == "trialing"
     assert subscription.on_trial()
     assert subscription.active()
 
-    subscription.sync()  # Braintree says cancelled; the trial's grace period stays
+    subscription.sync()  # Braintree's own state says the same
     assert subscription.ends_at == subscription.trial_ends_at
+    assert subscription.active()
 
 
 def test_resume_after_cancelling_a_trial_starts_a_new_one_for_the_days_left(
@@ -223,6 +227,8 @@ def test_cancel_now_during_a_cancelled_trial_ends_the_grace_period(
 
     subscription.cancel_now()
 
+    assert subscription.ended()
+    subscription.sync()
     assert subscription.ended()
 
 

@@ -132,6 +132,21 @@ def test_subscription_notifications_report_the_current_subscription(processor, b
     assert change.subscription.ends_at == NOW
 
 
+def test_a_trial_cancelled_for_its_end_stays_on_trial_when_braintree_reports_it(
+    processor, braintree_customer
+):
+    subscription = braintree_customer.subscribe(plan="basic-monthly", trial_period_days=14)
+    subscription.cancel()
+
+    (change,) = processor.translate_webhook(
+        verified(processor, "subscription_canceled", subscription.processor_id)
+    )
+
+    assert isinstance(change, SubscriptionChanged)
+    assert change.subscription.status == "trialing"
+    assert change.subscription.ends_at == NOW + timedelta(days=14)
+
+
 def test_a_successful_renewal_reports_the_subscription_and_its_sale(
     processor, braintree_customer, time_machine
 ):
