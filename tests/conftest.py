@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pay import processors
-from tests.services import postgres_unavailable
+from tests.services import postgres_unavailable, redis_unavailable
 
 REQUIRE_SERVICES = os.environ.get("PAY_TEST_REQUIRE_SERVICES") == "1"
 
@@ -15,11 +15,17 @@ pytest_plugins = ["tests.stripe_double.plugin"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = postgres_unavailable()
-    if reason:
-        for item in items:
-            if "postgres" in item.keywords:
-                item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: {reason}"))
+    for marker, service, unavailable in (
+        ("postgres", "PostgreSQL", postgres_unavailable),
+        ("redis", "Redis", redis_unavailable),
+    ):
+        if not any(marker in item.keywords for item in items):
+            continue
+        reason = unavailable()
+        if reason:
+            for item in items:
+                if marker in item.keywords:
+                    item.add_marker(pytest.mark.skip(reason=f"needs {service}: {reason}"))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -60,6 +60,26 @@ def test_database() -> dict[str, Any]:
     }
 
 
+REDIS_URL = os.environ.get("PAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@cache
+def redis_unavailable() -> str | None:
+    """Why the suite cannot use Redis (as Celery's broker), or None when it can."""
+    try:
+        import celery  # noqa: F401
+        import redis
+    except ImportError:
+        return "celery or redis is not installed: pip install -e '.[dev]'"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return (
+            f"Redis is not reachable at {REDIS_URL} ({error}); start it or set PAY_TEST_REDIS_URL"
+        )
+    return None
+
+
 @cache
 def chromium_unavailable() -> str | None:
     """Why the suite cannot drive headless Chromium, or None when it can."""

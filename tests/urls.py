@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("pay/", include("pay.urls")),
+    path("", include("pay.webhooks.urls")),
 ]

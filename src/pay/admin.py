@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import django_stubs_ext
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import Charge, Customer, PaymentMethod, Subscription, Webhook
+from .webhooks.processing import retry as retry_webhooks
 
 django_stubs_ext.monkeypatch()  # lets the admin classes below carry their model type
 
@@ -84,7 +87,27 @@ class PaymentMethodAdmin(admin.ModelAdmin[PaymentMethod]):
 
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin[Webhook]):
-    list_display = ("event_id", "processor", "event_type", "status", "attempts", "created_at")
-    list_filter = ("processor", "status", "event_type")
-    search_fields = ("event_id", "event_type")
-    readonly_fields = ("payload", "last_error")
+    list_display = (
+        "event_id",
+        "processor",
+        "event_type",
+        "status",
+        "attempts",
+        "occurred_at",
+        "created_at",
+    )
+    list_filter = ("status", "processor", "event_type")
+    search_fields = ("event_id", "event_type", "last_error")
+    readonly_fields = ("payload", "last_error", "attempts", "processed_at", "occurred_at")
+    date_hierarchy = "created_at"
+    actions = ("retry",)
+
+    @admin.action(description="Retry the selected events that are not processed")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
+        pending = list(queryset.exclude(status=Webhook.Status.PROCESSED))
+        failed = retry_webhooks(pending)
+        self.message_user(
+            request,
+            f"Retried {len(pending)} event(s); {len(failed)} failed again (see their last error).",
+            messages.WARNING if failed else messages.SUCCESS,
+        )

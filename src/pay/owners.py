@@ -55,9 +55,15 @@ def resolve_owner(signed_reference: str) -> Model:
     Raises InvalidOwnerReference when the reference is missing, its signature
     does not match, or the owner it names does not exist or cannot pay.
     """
+    return owner_for_reference(unsign_reference(signed_reference))
+
+
+def owner_for_reference(reference: str) -> Model:
+    """The billable owner a plain reference (``"app_label.model:pk"``) names, for references
+    only this project could have written; InvalidOwnerReference if there is none."""
     from pay.models import Billable
 
-    model_label, _, pk = unsign_reference(signed_reference).partition(":")
+    model_label, _, pk = reference.partition(":")
     try:
         model: type[Model] = apps.get_model(model_label)
     except (LookupError, ValueError):

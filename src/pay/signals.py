@@ -18,3 +18,7 @@ charge_refunded = Signal()
 
 # sender: Customer class; kwargs: customer, subscription (or None), error (str)
 payment_failed = Signal()
+
+# sender: Webhook class; kwargs: webhook, changes (the list of changes applied)
+# Sent inside the processing transaction, after the built-in handling, once per event.
+webhook_processed = Signal()

@@ -12,11 +12,16 @@ import pytest
 from pay.errors import ConfigurationError, WebhookInvalid
 from pay.processors.data import (
     ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
     CustomerRemoved,
+    PaymentActionRequired,
     PaymentMethodChanged,
     PaymentMethodRemoved,
     PaymentProblem,
+    RenewalUpcoming,
     SubscriptionChanged,
+    TrialEnding,
 )
 from pay.processors.stripe.webhooks import verify_signature
 from tests.stripe_double import sign_payload, sign_webhook
@@ -189,15 +194,15 @@ def test_subscription_events_describe_the_current_subscription(
 
 
 @pytest.mark.parametrize(
-    "event_type",
+    ("event_type", "change_type"),
     [
-        "customer.subscription.deleted",
-        "customer.subscription.trial_will_end",
-        "customer.subscription.updated",
+        ("customer.subscription.deleted", SubscriptionChanged),
+        ("customer.subscription.trial_will_end", TrialEnding),
+        ("customer.subscription.updated", SubscriptionChanged),
     ],
 )
 def test_every_subscription_event_type(
-    stripe_double, stripe_processor, stripe_customer, time_machine, event_type
+    stripe_double, stripe_processor, stripe_customer, time_machine, event_type, change_type
 ):
     subscription = stripe_customer.subscribe(plan="price_basic_monthly", trial_period_days=5)
     time_machine.move_to(subscription.trial_ends_at + timedelta(hours=1))
@@ -205,7 +210,7 @@ def test_every_subscription_event_type(
 
     changes = translate(stripe_processor, last_event(stripe_double, event_type))
 
-    assert [type(c) for c in changes] == [SubscriptionChanged]
+    assert [type(c) for c in changes] == [change_type]
     assert changes[0].subscription.status == "canceled"
 
 
@@ -288,14 +293,26 @@ def test_invoice_paid_links_the_charge_to_the_subscription(
 
 
 @pytest.mark.parametrize(
-    ("card", "event_type", "reason"),
+    ("card", "event_type", "reason", "problem_type"),
     [
-        ("pm_card_chargeCustomerFail", "invoice.payment_failed", "failed"),
-        ("pm_card_authenticationRequired", "invoice.payment_action_required", "authenticate"),
+        ("pm_card_chargeCustomerFail", "invoice.payment_failed", "failed", PaymentProblem),
+        (
+            "pm_card_authenticationRequired",
+            "invoice.payment_action_required",
+            "authenticate",
+            PaymentActionRequired,
+        ),
     ],
 )
 def test_invoice_problems(
-    stripe_double, stripe_processor, stripe_customer, time_machine, card, event_type, reason
+    stripe_double,
+    stripe_processor,
+    stripe_customer,
+    time_machine,
+    card,
+    event_type,
+    reason,
+    problem_type,
 ):
     subscription = stripe_customer.subscribe(plan="price_basic_monthly")
     stripe_customer.add_payment_method(card)
@@ -304,12 +321,30 @@ def test_invoice_problems(
     subscription.sync()
     changes = translate(stripe_processor, last_event(stripe_double, event_type))
 
-    assert [type(c) for c in changes] == [SubscriptionChanged, PaymentProblem]
+    assert [type(c) for c in changes] == [SubscriptionChanged, problem_type]
     problem = changes[1]
     assert reason in problem.reason
     assert (problem.amount, problem.currency) == (1000, "usd")
     assert problem.subscription_processor_id == subscription.processor_id
     assert problem.action_url.startswith("https://invoice.stripe.com/")
+    if problem_type is PaymentActionRequired:
+        assert problem.payment_intent_id.startswith("pi_")
+
+
+@pytest.mark.parametrize(
+    ("plan", "change_type"),
+    [("price_pro_annual", RenewalUpcoming), ("price_basic_monthly", SubscriptionChanged)],
+)
+def test_invoice_upcoming_announces_a_yearly_renewal(
+    stripe_double, stripe_processor, stripe_customer, time_machine, plan, change_type
+):
+    subscription = stripe_customer.subscribe(plan=plan)
+    time_machine.move_to(subscription.current_period_end - timedelta(days=6))
+    subscription.sync()
+
+    changes = translate(stripe_processor, last_event(stripe_double, "invoice.upcoming"))
+
+    assert [type(change) for change in changes] == [change_type]
 
 
 def test_invoice_upcoming_refreshes_the_subscription(
@@ -324,12 +359,17 @@ def test_invoice_upcoming_refreshes_the_subscription(
     assert change.subscription.processor_id == subscription.processor_id
 
 
-@pytest.mark.parametrize("event_type", ["charge.succeeded", "charge.refunded"])
-def test_charge_events(stripe_double, stripe_processor, stripe_customer, event_type):
+@pytest.mark.parametrize(
+    ("event_type", "change_type"),
+    [("charge.succeeded", ChargeSucceeded), ("charge.refunded", ChargeRefunded)],
+)
+def test_charge_events(stripe_double, stripe_processor, stripe_customer, event_type, change_type):
     charge = stripe_customer.charge(4000)
     charge.refund(1000)
 
     (change,) = translate(stripe_processor, last_event(stripe_double, event_type))
+
+    assert type(change) is change_type
 
     assert change.customer_processor_id == stripe_customer.processor_id
     assert change.charge.processor_id == charge.processor_id

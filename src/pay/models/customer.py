@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -22,6 +23,7 @@ from pay.processors.data import (
     CustomerDetails,
     LineItem,
     OwnerDetails,
+    PaymentMethodDetails,
     SubscribeRequest,
     SubscriptionDetails,
 )
@@ -124,6 +126,10 @@ class Customer(models.Model):
         """Delete the customer at the processor and mark this row deleted."""
         if self.processor_id:
             self.backend.delete_customer(self.details())
+        self.mark_deleted()
+
+    def mark_deleted(self) -> None:
+        """Record that the customer no longer exists at the processor."""
         self.deleted_at, self.default = timezone.now(), False
         self.save(update_fields=["deleted_at", "default", "updated_at"])
 
@@ -203,16 +209,20 @@ class Customer(models.Model):
         return [self.record_subscription(details) for details in listed]
 
     def record_subscription(
-        self, details: SubscriptionDetails, name: str | None = None
+        self,
+        details: SubscriptionDetails,
+        name: str | None = None,
+        as_of: datetime | None = None,
     ) -> Subscription:
-        """Create or update the local row for a subscription the processor reported.
+        """Create or update the local row for a subscription the processor reported
+        (``as_of`` is when that state was current; by default now).
 
         A new row takes ``name`` (or the name the processor carries); an existing
         row keeps its own.
         """
         existing = self.subscriptions.filter(processor_id=details.processor_id).first()
         subscription = existing or Subscription(customer=self, name=name or details.name)
-        subscription.apply(details)
+        subscription.apply(details, as_of)
         return subscription
 
     # Charges and payment methods
@@ -234,6 +244,11 @@ class Customer(models.Model):
         details = self.backend.supporting("add_payment_method").add_payment_method(
             self.details(), token, default
         )
+        return self.record_payment_method(details)
+
+    def record_payment_method(self, details: PaymentMethodDetails) -> PaymentMethod:
+        """Create or update the row of a payment method the processor reported; a default
+        one replaces the previous default."""
         with transaction.atomic():
             if details.default:
                 self.payment_methods.filter(default=True).update(default=False)

@@ -123,6 +123,8 @@ class Subscription(models.Model):
     pause_resumes_at = models.DateTimeField(null=True, blank=True)
     metered = models.BooleanField(default=False)
     data = models.JSONField(default=dict, blank=True)
+    # When the processor's state saved here was current: a webhook older than this is stale.
+    processor_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,12 +253,18 @@ class Subscription(models.Model):
         state = {attr: getattr(self, field) for attr, field in _STATE_FIELDS.items()}
         return SubscriptionDetails(name=self.name, **state)
 
-    def apply(self, details: SubscriptionDetails) -> None:
-        """Save the state a processor reported and send the signals its changes call for."""
+    def is_newer_than(self, moment: datetime) -> bool:
+        """Whether the state saved here is more recent than ``moment`` (say, a webhook's)."""
+        return self.processor_updated_at is not None and self.processor_updated_at > moment
+
+    def apply(self, details: SubscriptionDetails, as_of: datetime | None = None) -> None:
+        """Save the state a processor reported (current ``as_of``, by default now) and send
+        the signals its changes call for."""
         created = self._state.adding
         was_cancelled, was_final = self.cancelled(), self.status in FINAL_STATUSES
         for attr, field in _STATE_FIELDS.items():
             setattr(self, field, getattr(details, attr))
+        self.processor_updated_at = as_of or timezone.now()
         self.save()
         sender, kwargs = type(self), {"subscription": self}
         (signals.subscription_created if created else signals.subscription_updated).send(

@@ -15,6 +15,8 @@ class Webhook(models.Model):
     event_id = models.CharField(max_length=255)
     event_type = models.CharField(max_length=255)
     payload = models.JSONField()
+    # When the processor says the event happened (not when it reached us).
+    occurred_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

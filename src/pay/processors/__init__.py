@@ -18,6 +18,7 @@ BUILTIN_PROCESSORS = {
     "stripe": "pay.processors.stripe.StripeProcessor",
     "paddle_billing": "pay.processors.paddle.PaddleProcessor",
     "braintree": "pay.processors.braintree.BraintreeProcessor",
+    "lemon_squeezy": "pay.processors.lemon_squeezy.LemonSqueezyProcessor",
 }
 
 

@@ -45,6 +45,14 @@ class Processor(abc.ABC):
     #: They raise NotSupported; the README's capability table lists them.
     unsupported: ClassVar[Mapping[str, str]] = {}
 
+    #: Whether translate_webhook re-reads every object it reports from the processor's API,
+    #: so its changes are current when translated rather than as of the event's time.
+    webhook_changes_are_current: ClassVar[bool] = False
+
+    #: Whether the owner references in webhook changes are signed (they travelled through a
+    #: buyer's browser) rather than plain ones only this project's API key could have written.
+    owner_references_are_signed: ClassVar[bool] = True
+
     def not_supported(self, operation: str) -> NotSupported:
         """The error for an operation listed in ``unsupported``."""
         return NotSupported(self.name, operation, self.unsupported.get(operation, ""))

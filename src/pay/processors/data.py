@@ -204,6 +204,38 @@ class PaymentProblem:
     action_url: str = ""
 
 
+# What an event tells the customer about: each is applied like the change it extends, and
+# also drives the customer's email (see pay.webhooks.emails). A processor that reports
+# only the plain changes simply sends no such emails.
+
+
+@dataclass(frozen=True)
+class ChargeSucceeded(ChargeChanged):
+    """A payment went through: the customer is owed a receipt."""
+
+
+@dataclass(frozen=True)
+class ChargeRefunded(ChargeChanged):
+    """Money went back to the customer."""
+
+
+@dataclass(frozen=True)
+class PaymentActionRequired(PaymentProblem):
+    """A payment waits for the customer to confirm it (3-D Secure) at ``action_url``."""
+
+    payment_intent_id: str = ""
+
+
+@dataclass(frozen=True)
+class TrialEnding(SubscriptionChanged):
+    """The subscription's trial ends soon (``subscription.trial_ends_at``)."""
+
+
+@dataclass(frozen=True)
+class RenewalUpcoming(SubscriptionChanged):
+    """A yearly subscription renews soon (``subscription.current_period_end``)."""
+
+
 #: What a processor's webhook translation returns: the changes an event implies.
 Change = (
     SubscriptionChanged

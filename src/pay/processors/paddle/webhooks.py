@@ -27,6 +27,8 @@ from pay.errors import WebhookInvalid
 from pay.processors.data import (
     Change,
     ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
     PaymentMethodChanged,
     PaymentMethodRemoved,
     PaymentProblem,
@@ -95,7 +97,7 @@ class PaddleWebhooks(PaddleAPI):
         changes: list[Change] = []
         charge = charge_details(transaction, list_refunds(self.client, transaction.id))
         if charge.amount > 0:
-            changes.append(ChargeChanged(transaction.customer_id, charge))
+            changes.append(ChargeSucceeded(transaction.customer_id, charge))
         payment = captured_payment(transaction)
         if payment is not None:
             changes.append(
@@ -132,7 +134,8 @@ class PaddleWebhooks(PaddleAPI):
         with paddle_errors("fetch the refunded transaction"):
             transaction = self.client.transactions.get(adjustment.transaction_id)
         refunds = list_refunds(self.client, transaction.id)
-        return [ChargeChanged(adjustment.customer_id, charge_details(transaction, refunds))]
+        kind = ChargeRefunded if str(adjustment.status) == "approved" else ChargeChanged
+        return [kind(adjustment.customer_id, charge_details(transaction, refunds))]
 
     def _payment_method_deleted(self, data: dict[str, Any]) -> list[Change]:
         method = _parse(PaymentMethodDeleted, data)

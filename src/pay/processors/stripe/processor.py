@@ -24,3 +24,5 @@ class StripeProcessor(
     name = "stripe"
     #: translate_webhook re-reads every object it reports from Stripe (see webhooks.py).
     webhook_changes_are_current = True
+    #: Subscriptions and checkout sessions carry ``pay_owner`` metadata only our key can set.
+    owner_references_are_signed = False

@@ -18,17 +18,23 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import stripe
 from django.utils import timezone
 
 from pay.errors import ConfigurationError, WebhookInvalid
 from pay.processors.data import (
     Change,
     ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
     CustomerRemoved,
+    PaymentActionRequired,
     PaymentMethodChanged,
     PaymentMethodRemoved,
     PaymentProblem,
+    RenewalUpcoming,
     SubscriptionChanged,
+    TrialEnding,
     WebhookEvent,
 )
 
@@ -172,42 +178,61 @@ class StripeWebhooks(StripeAPI):
     def _invoice_paid(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
         subscription_id = _invoice_subscription_id(obj)
         changes = self._current_subscription(subscription_id) if subscription_id else []
-        payments = self.client.v1.invoice_payments.list({"invoice": obj["id"]})
-        for payment in payments.auto_paging_iter():
-            intent_id = object_id(payment.payment.payment_intent)
-            if intent_id:
-                changes += self._intent_charges(intent_id, obj["customer"], subscription_id)
+        for intent_id in self._invoice_payment_intents(obj["id"]):
+            changes += self._intent_charges(intent_id, obj["customer"], subscription_id)
         return changes
 
     def _invoice_failed(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
-        return self._invoice_problem(obj, "The payment failed; ask for another payment method.")
+        problem = self._invoice_problem(obj, "The payment failed; ask for another payment method.")
+        return [*self._invoice_subscription(obj), problem]
 
     def _invoice_needs_action(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
-        return self._invoice_problem(obj, "The payment needs the customer to authenticate it.")
+        problem = self._invoice_problem(obj, "The payment needs the customer to authenticate it.")
+        intent_id = next(iter(self._invoice_payment_intents(obj["id"])), "")
+        needs_action = PaymentActionRequired(**vars(problem), payment_intent_id=intent_id)
+        return [*self._invoice_subscription(obj), needs_action]
 
-    def _invoice_problem(self, invoice: StripeObjectData, reason: str) -> list[Change]:
-        subscription_id = _invoice_subscription_id(invoice)
-        changes = self._current_subscription(subscription_id) if subscription_id else []
-        changes.append(
-            PaymentProblem(
-                customer_processor_id=invoice["customer"],
-                subscription_processor_id=subscription_id,
-                reason=reason,
-                amount=invoice.get("amount_due") or 0,
-                currency=invoice.get("currency") or "",
-                action_url=invoice.get("hosted_invoice_url") or "",
-            )
+    def _invoice_problem(self, invoice: StripeObjectData, reason: str) -> PaymentProblem:
+        return PaymentProblem(
+            customer_processor_id=invoice["customer"],
+            subscription_processor_id=_invoice_subscription_id(invoice),
+            reason=reason,
+            amount=invoice.get("amount_due") or 0,
+            currency=invoice.get("currency") or "",
+            action_url=invoice.get("hosted_invoice_url") or "",
         )
-        return changes
 
-    def _invoice_upcoming(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
-        subscription_id = _invoice_subscription_id(obj)
+    def _invoice_subscription(self, invoice: StripeObjectData) -> list[Change]:
+        subscription_id = _invoice_subscription_id(invoice)
         return self._current_subscription(subscription_id) if subscription_id else []
 
-    def _charge_changed(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
+    def _invoice_upcoming(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
+        """The subscription; a yearly one also tells its customer it renews soon."""
+        subscription_id = _invoice_subscription_id(obj)
+        if not subscription_id:
+            return []
+        subscription = self.fetch_subscription(subscription_id)
+        items = subscription.items.data
+        recurring = items[0].price.recurring if items else None
+        yearly = recurring is not None and recurring.interval == "year"
+        return [self._subscription_change(subscription, RenewalUpcoming if yearly else None)]
+
+    def _trial_will_end(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
+        return [self._subscription_change(self.fetch_subscription(obj["id"]), TrialEnding)]
+
+    def _charge_succeeded(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
+        return self._charge_changed(obj, ChargeSucceeded)
+
+    def _charge_refunded(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
+        return self._charge_changed(obj, ChargeRefunded)
+
+    def _charge_updated(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
+        return self._charge_changed(obj, ChargeChanged)
+
+    def _charge_changed(self, obj: StripeObjectData, kind: type[ChargeChanged]) -> list[Change]:
         charge = self.fetch_charge(obj["id"])
         customer_id = object_id(charge.customer)
-        return [ChargeChanged(customer_id, charge_details(charge))] if customer_id else []
+        return [kind(customer_id, charge_details(charge))] if customer_id else []
 
     def _payment_method_attached(self, obj: StripeObjectData, _: StripeObjectData) -> list[Change]:
         return self._payment_method_changed(obj["id"])
@@ -228,14 +253,22 @@ class StripeWebhooks(StripeAPI):
     # Reading the current state
 
     def _current_subscription(self, subscription_id: str) -> list[Change]:
-        subscription = self.fetch_subscription(subscription_id)
-        return [
-            SubscriptionChanged(
-                object_id(subscription.customer),
-                subscription_details(subscription),
-                owner_reference(subscription),
-            )
-        ]
+        return [self._subscription_change(self.fetch_subscription(subscription_id))]
+
+    @staticmethod
+    def _subscription_change(
+        subscription: stripe.Subscription, kind: type[SubscriptionChanged] | None = None
+    ) -> SubscriptionChanged:
+        return (kind or SubscriptionChanged)(
+            object_id(subscription.customer),
+            subscription_details(subscription),
+            owner_reference(subscription),
+        )
+
+    def _invoice_payment_intents(self, invoice_id: str) -> list[str]:
+        payments = self.client.v1.invoice_payments.list({"invoice": invoice_id})
+        intents = (object_id(p.payment.payment_intent) for p in payments.auto_paging_iter())
+        return [intent for intent in intents if intent]
 
     def _intent_charges(
         self, intent_id: str, customer_id: str, subscription_id: str = ""
@@ -275,20 +308,20 @@ _HANDLERS: dict[str, _Handler] = {
             "customer.subscription.deleted",
             "customer.subscription.paused",
             "customer.subscription.resumed",
-            "customer.subscription.trial_will_end",
             "customer.subscription.pending_update_applied",
             "customer.subscription.pending_update_expired",
         ],
         StripeWebhooks._subscription_changed,
     ),
+    "customer.subscription.trial_will_end": StripeWebhooks._trial_will_end,
     "invoice.payment_succeeded": StripeWebhooks._invoice_paid,
     "invoice.paid": StripeWebhooks._invoice_paid,
     "invoice.payment_failed": StripeWebhooks._invoice_failed,
     "invoice.payment_action_required": StripeWebhooks._invoice_needs_action,
     "invoice.upcoming": StripeWebhooks._invoice_upcoming,
-    "charge.succeeded": StripeWebhooks._charge_changed,
-    "charge.refunded": StripeWebhooks._charge_changed,
-    "charge.updated": StripeWebhooks._charge_changed,
+    "charge.succeeded": StripeWebhooks._charge_succeeded,
+    "charge.refunded": StripeWebhooks._charge_refunded,
+    "charge.updated": StripeWebhooks._charge_updated,
     "payment_method.attached": StripeWebhooks._payment_method_attached,
     "payment_method.updated": StripeWebhooks._payment_method_attached,
     "payment_method.automatically_updated": StripeWebhooks._payment_method_attached,

@@ -1,0 +1,129 @@
+"""The emails a customer gets because of a processor's event.
+
+Each kind is on unless ``PAY_EMAILS`` turns it off (``{"receipt": False}``), and
+each is two templates a project can override: ``pay/emails/<kind>_subject.txt``
+and ``pay/emails/<kind>.txt``. Mail goes to the owner's ``pay_customer_email()``
+after the processing transaction commits, so an event mails once: never for a
+delivery that changed nothing, never twice for a retried one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from pay import conf
+from pay.models import Customer
+from pay.processors.data import (
+    Change,
+    ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
+    PaymentActionRequired,
+    PaymentProblem,
+    RenewalUpcoming,
+    SubscriptionChanged,
+    TrialEnding,
+)
+
+from .apply import subscription_of
+
+logger = logging.getLogger("pay.webhooks")
+
+#: Change type -> email kind; the most specific type first.
+KINDS: list[tuple[type[Change], str]] = [
+    (ChargeSucceeded, "receipt"),
+    (ChargeRefunded, "refund"),
+    (PaymentActionRequired, "payment_action_required"),
+    (PaymentProblem, "payment_failed"),
+    (TrialEnding, "trial_will_end"),
+    (RenewalUpcoming, "subscription_renewing"),
+]
+
+
+def kind_of(change: Change) -> str:
+    return next((kind for type_, kind in KINDS if isinstance(change, type_)), "")
+
+
+def enabled(kind: str) -> bool:
+    return bool(conf.get("PAY_EMAILS").get(kind, True))
+
+
+def send_on_commit(processor: str, changes: Iterable[Change]) -> None:
+    """Queue the emails ``changes`` call for, to go out when the transaction commits."""
+    for change in changes:
+        kind = kind_of(change)
+        if not kind or not enabled(kind):
+            continue
+        message = _message(processor, kind, change)
+        if message is not None:
+            transaction.on_commit(partial(_send, *message))
+
+
+def _message(processor: str, kind: str, change: Change) -> tuple[str, str, str] | None:
+    customer = Customer.objects.filter(
+        processor=processor, processor_id=change.customer_processor_id
+    ).first()
+    if customer is None or customer.owner is None:
+        return None
+    recipient = customer.owner_details().email
+    if not recipient:
+        logger.info("No email for %s; the %s email was not sent.", customer, kind)
+        return None
+    context = {"customer": customer, "owner": customer.owner, **_context(customer, change)}
+    subject = render_to_string(f"pay/emails/{kind}_subject.txt", context)
+    body = render_to_string(f"pay/emails/{kind}.txt", context)
+    return " ".join(subject.split()), body, recipient
+
+
+def _context(customer: Customer, change: Change) -> dict[str, Any]:
+    if isinstance(change, ChargeChanged):
+        charge = change.charge
+        return {
+            "charge": customer.charges.filter(processor_id=charge.processor_id).first(),
+            "amount": money(charge.amount, charge.currency),
+            "amount_refunded": money(charge.amount_refunded, charge.currency),
+            "receipt_url": charge.receipt_url,
+        }
+    if isinstance(change, SubscriptionChanged):
+        details = change.subscription
+        return {
+            "subscription": subscription_of(customer, details.processor_id),
+            "plan": details.plan,
+            "trial_ends_at": details.trial_ends_at,
+            "renews_at": details.current_period_end,
+        }
+    if isinstance(change, PaymentProblem):
+        return {
+            "subscription": subscription_of(customer, change.subscription_processor_id),
+            "amount": money(change.amount, change.currency),
+            "reason": change.reason,
+            "action_url": change.action_url,
+        }
+    return {}
+
+
+#: Currencies without minor units (Stripe's list): their amounts are whole units.
+ZERO_DECIMAL = frozenset(
+    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga"}
+    | {"pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
+)
+
+
+def money(amount: int, currency: str) -> str:
+    """``1999, "usd"`` as ``"19.99 USD"``."""
+    if not currency:
+        return str(amount)
+    if currency.lower() in ZERO_DECIMAL:
+        return f"{amount} {currency.upper()}"
+    return f"{amount // 100}.{amount % 100:02d} {currency.upper()}"
+
+
+def _send(subject: str, body: str, recipient: str) -> None:
+    send_mail(subject, body, None, [recipient])

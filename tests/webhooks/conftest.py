@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client, TestCase
+
+from tests.paddle.conftest import paddle, paddle_customer
+from tests.stripe.conftest import stripe_customer, stripe_processor
+from tests.stripe_double import StripeDouble, sign_webhook
+from tests.stripe_double.plugin import WEBHOOK_SECRET
+
+#: Fixtures shared with the processors' own tests.
+__all__ = ["paddle", "paddle_customer", "stripe_customer", "stripe_processor"]
+
+STRIPE_URL = "/stripe/webhook/"
+
+
+def post(client: Client, url: str, body: bytes, headers: dict[str, str]) -> Any:
+    """POST a webhook; what waits for the commit (emails, Celery) happens before it returns,
+    even inside a test's transaction."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            url, body, content_type="application/json", headers=_http_headers(headers)
+        )
+
+
+def _http_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in headers.items() if key.lower() != "content-type"}
+
+
+def deliver_stripe(client: Client, event: dict[str, Any], url: str = STRIPE_URL) -> Any:
+    """POST ``event`` to the endpoint, signed as Stripe signs it."""
+    return post(client, url, *sign_webhook(event, WEBHOOK_SECRET))
+
+
+def deliver_all(client: Client, double: StripeDouble) -> list[int]:
+    """Deliver every event the double recorded, in order; the answers' status codes."""
+    return [deliver_stripe(client, event).status_code for event in double.events]
