@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pay.errors import WebhookInvalid
-from pay.processors.data import ChargeChanged, PaymentProblem, SubscriptionChanged
+from pay.processors.data import ChargeSucceeded, PaymentProblem, SubscriptionChanged
 
 from .webhooks import delivery, fields, form, signed
 
@@ -160,7 +160,7 @@ def test_a_successful_renewal_reports_the_subscription_and_its_sale(
     renewed, sale = changes
     assert isinstance(renewed, SubscriptionChanged)
     assert renewed.subscription.current_period_start == datetime(2026, 4, 10, tzinfo=UTC)
-    assert isinstance(sale, ChargeChanged)
+    assert isinstance(sale, ChargeSucceeded)
     assert sale.charge.amount == 1000
     assert sale.charge.subscription_processor_id == subscription.processor_id
     assert sale.customer_processor_id == braintree_customer.processor_id

@@ -22,6 +22,9 @@ class BraintreeProcessor(
     are emulated as Pay does (see subscriptions.py).
     """
 
+    #: translate_webhook re-reads the subscriptions and sales it reports (see webhooks.py).
+    webhook_changes_are_current = True
+
     unsupported = {
         "pause": (
             "Braintree subscriptions cannot be paused: cancel() it (access continues to the "

@@ -29,7 +29,7 @@ from braintree.util.xml_util import XmlUtil
 from pay.errors import WebhookInvalid
 from pay.processors.data import (
     Change,
-    ChargeChanged,
+    ChargeSucceeded,
     PaymentProblem,
     SubscriptionChanged,
     WebhookEvent,
@@ -90,13 +90,13 @@ class BraintreeWebhooks(BraintreeAPI):
         return [SubscriptionChanged(customer_processor_id=customer_id, subscription=details)]
 
     def _charged(self, notification: Any) -> list[Change]:
-        """The subscription, and the sale of the cycle just billed."""
+        """The subscription, and the sale of the cycle just billed (the customer's receipt)."""
         subscription, customer_id = self._subscription_and_customer(notification)
         details = subscription_details(subscription, seat_add_on())
         changes: list[Change] = [SubscriptionChanged(customer_id, details)]
         if subscription.transactions:
             sale = charge_state(self.gateway, subscription.transactions[0].id)
-            changes.append(ChargeChanged(customer_id, sale))
+            changes.append(ChargeSucceeded(customer_id, sale))
         return changes
 
     def _charge_failed(self, notification: Any) -> list[Change]:
