@@ -75,6 +75,7 @@ class BraintreeSubscriptions(BraintreeAPI):
             "cancel the subscription at the end of its period",
         )
         if not current.paid_through_date:
+            # Should this fail, Braintree bills the first cycle and then expires: cancel again.
             limited = self._cancel(current.id)
         return self._details(limited, subscription)
 

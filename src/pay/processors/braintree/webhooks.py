@@ -39,7 +39,7 @@ from .charges import charge_state
 from .client import BraintreeAPI, braintree_errors, seat_add_on, setting
 from .translate import subscription_details, to_minor, utc
 
-#: Braintree retries a failed delivery, with its first timestamp, for up to 24 hours.
+#: Braintree resends a failed delivery hourly for up to 24 hours (3 in the sandbox).
 DEFAULT_TOLERANCE = timedelta(hours=25)
 #: How far ahead of our clock a notification's timestamp may be.
 CLOCK_SKEW = timedelta(minutes=5)
