@@ -303,6 +303,18 @@ def test_swap_from_yearly_to_monthly_spreads_the_credit_over_several_months(
     assert monthly["transactions"][0]["amount"] == Decimal("0.47")
 
 
+def test_swap_across_billing_cycles_without_proration_gives_no_credit(
+    braintree_double, braintree_customer
+):
+    subscription = braintree_customer.subscribe(plan="pro-monthly")
+
+    subscription.swap("pro-yearly", prorate_charges=False)
+
+    yearly = braintree_subscription(braintree_double, subscription)
+    assert yearly["discounts"] == []
+    assert yearly["transactions"][0]["amount"] == Decimal("250.00")
+
+
 def test_swap_refuses_options_braintree_does_not_take(braintree_double, braintree_customer):
     subscription = braintree_customer.subscribe(plan="basic-monthly")
 

@@ -128,7 +128,8 @@ class BraintreeSubscriptions(BraintreeAPI):
         current = self.fetch_subscription(subscription.processor_id)
         new_plan, old_plan = self._plan(plan), self._plan(current.plan_id)
         if new_plan.billing_frequency != old_plan.billing_frequency:
-            return self._replace(current, new_plan, subscription)
+            credit = bool(update_options["prorate_charges"])
+            return self._replace(current, new_plan, subscription, credit)
         params: dict[str, Any] = {
             "plan_id": new_plan.id,
             "price": _price(new_plan),
@@ -141,10 +142,10 @@ class BraintreeSubscriptions(BraintreeAPI):
         return self._details(swapped, subscription)
 
     def _replace(
-        self, current: Any, plan: Any, subscription: SubscriptionDetails
+        self, current: Any, plan: Any, subscription: SubscriptionDetails, credit: bool
     ) -> SubscriptionDetails:
         """A new subscription on ``plan``, paid for in part by what is left of the current
-        period; the current subscription is cancelled once its successor exists."""
+        period if ``credit``; the current subscription is cancelled once its successor exists."""
         seats = 1 + extra_seats(current, seat_add_on())
         params: dict[str, Any] = {
             "payment_method_token": current.payment_method_token,
@@ -157,9 +158,9 @@ class BraintreeSubscriptions(BraintreeAPI):
             params.update(_trial(_whole_days_until(trial_ends_at)))
         else:
             params["trial_period"] = False
-            credit = _unused_credit(current, seats)
-            if credit > 0:
-                params["discounts"] = {"add": [_credit(credit, _price(plan) * seats)]}
+            unused = _unused_credit(current, seats) if credit else Decimal(0)
+            if unused > 0:
+                params["discounts"] = {"add": [_credit(unused, _price(plan) * seats)]}
         created = self._create(params, f"start the subscription on plan {plan.id}")
         self._cancel(current.id)
         return self._details(created, subscription)
