@@ -18,13 +18,16 @@ reference, and keeps Braintree's rules as documented:
   gateway), and only settled sales can be refunded; unsettled ones can be voided.
 
 Time passes lazily: whenever a request touches a subscription, the billing that fell
-due by the (time-machine) clock happens first.
+due by the (time-machine) clock happens first. Every billing, status change and
+settlement records the webhook notification Braintree would send;
+:meth:`BraintreeDouble.notification` gives its XML, ready to sign.
 """
 
 from __future__ import annotations
 
 import base64
 import calendar
+import copy
 import re
 import secrets
 import string
@@ -222,6 +225,8 @@ class BraintreeDouble:
         self.transactions: dict[str, Json] = {}
         self.currency = "USD"
         self.requests: list[tuple[str, str]] = []
+        #: The webhook notifications Braintree would send: kind, time, subject.
+        self.notifications: list[tuple[str, datetime, Json]] = []
         self._server: _Server | None = None
         self._routes: list[Route] = [
             ("POST", re.compile(r"/customers"), self._create_customer),
@@ -588,6 +593,7 @@ class BraintreeDouble:
         subscription["transactions"].insert(0, sale)
         if sale["status"] != "submitted_for_settlement":
             subscription["failure_count"] += 1
+            self._notify("subscription_charged_unsuccessfully", subscription)
             return sale
         start = subscription["next_billing_date"]
         following = add_months(start, subscription["billing_frequency"])
@@ -600,6 +606,7 @@ class BraintreeDouble:
             next_billing_date=following,
             updated_at=now(),
         )
+        self._notify("subscription_charged_successfully", subscription)
         for discount in subscription["discounts"]:
             discount["current_billing_cycle"] += 1
         subscription["discounts"] = [
@@ -631,6 +638,7 @@ class BraintreeDouble:
         subscription["status"] = status
         subscription["updated_at"] = now()
         self._record_status(subscription)
+        self._notify(_STATUS_NOTIFICATIONS[status], subscription)
 
     def _record_status(self, subscription: Json) -> None:
         subscription["status_history"].insert(
@@ -734,7 +742,20 @@ class BraintreeDouble:
         sale = self._transaction(transaction_id)
         if sale["status"] == "submitted_for_settlement":
             sale.update(status="settled", updated_at=now())
+            subject = {"transaction": self._render_transaction(sale)}
+            self.notifications.append(("transaction_settled", now(), copy.deepcopy(subject)))
         return "transaction", self._render_transaction(sale)
+
+    # Webhooks
+
+    def _notify(self, kind: str, subscription: Json) -> None:
+        subject = {"subscription": self._render_subscription(subscription)}
+        self.notifications.append((kind, now(), copy.deepcopy(subject)))
+
+    def notification(self, kind: str) -> bytes:
+        """The XML of the newest notification of ``kind``, which Braintree signs and posts."""
+        moment, subject = [(m, subject) for k, m, subject in self.notifications if k == kind][-1]
+        return to_xml("notification", {"timestamp": moment, "kind": kind, "subject": subject})
 
     # Lookups and rendering
 
@@ -813,6 +834,14 @@ class BraintreeDouble:
         elif method:
             fields["paypal"] = {"token": method["token"], "payer_email": method["email"]}
         return fields
+
+
+_STATUS_NOTIFICATIONS = {
+    "Active": "subscription_went_active",
+    "Canceled": "subscription_canceled",
+    "Expired": "subscription_expired",
+    "Past Due": "subscription_went_past_due",
+}
 
 
 def _optional_int(value: Any) -> int | None:

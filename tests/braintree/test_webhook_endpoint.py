@@ -45,9 +45,12 @@ def test_a_cancellation_in_the_control_panel_is_applied(client, processor, subsc
     assert Webhook.objects.get().status == Webhook.Status.PROCESSED
 
 
-def test_a_renewal_records_its_charge(client, processor, subscription, time_machine):
+def test_a_renewal_records_its_charge(
+    client, braintree_double, processor, subscription, time_machine
+):
     time_machine.move_to(datetime(2026, 4, 10, 8, tzinfo=UTC))
-    body = delivery(processor, "subscription_charged_successfully", subscription.processor_id)
+    processor.fetch_subscription(subscription.processor_id)  # Braintree renews it
+    body = signed(braintree_double.notification("subscription_charged_successfully"))
 
     assert post(client, body).status_code == 200
 

@@ -7,8 +7,8 @@ identifies one: its kind, its timestamp and its subject's id. A replay of a
 notification has the same id, so the webhook log takes it once; one older than
 BRAINTREE_WEBHOOK_TOLERANCE is refused outright.
 
-Translation re-reads the subscription a notification names, so notifications that
-arrive late or out of order still yield the current state.
+Translation re-reads what a notification names (the subscription, the sale it billed),
+so notifications that arrive late or out of order still yield the current state.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from braintree.util.xml_util import XmlUtil
 from pay.errors import WebhookInvalid
 from pay.processors.data import (
     Change,
+    ChargeChanged,
     ChargeSucceeded,
     PaymentProblem,
     SubscriptionChanged,
     WebhookEvent,
 )
 
-from .charges import charge_state
+from .charges import charge_state, find_transaction, sale_details
 from .client import BraintreeAPI, braintree_errors, seat_add_on, setting
 from .translate import subscription_details, to_minor, utc
 
@@ -90,31 +91,39 @@ class BraintreeWebhooks(BraintreeAPI):
         return [SubscriptionChanged(customer_processor_id=customer_id, subscription=details)]
 
     def _charged(self, notification: Any) -> list[Change]:
-        """The subscription, and the sale of the cycle just billed (the customer's receipt)."""
+        """The subscription, and the sale the notification reports (the customer's receipt)."""
         subscription, customer_id = self._subscription_and_customer(notification)
         details = subscription_details(subscription, seat_add_on())
         changes: list[Change] = [SubscriptionChanged(customer_id, details)]
-        if subscription.transactions:
-            sale = charge_state(self.gateway, subscription.transactions[0].id)
-            changes.append(ChargeSucceeded(customer_id, sale))
+        billed = notification.subscription.transactions
+        if billed:
+            changes.append(ChargeSucceeded(customer_id, charge_state(self.gateway, billed[0].id)))
         return changes
 
     def _charge_failed(self, notification: Any) -> list[Change]:
+        """The subscription (past due, once Braintree gives up retrying), and the problem."""
         subscription, customer_id = self._subscription_and_customer(notification)
         details = subscription_details(subscription, seat_add_on())
         changes: list[Change] = [SubscriptionChanged(customer_id, details)]
-        failed = subscription.transactions[0] if subscription.transactions else None
-        currency = failed.currency_iso_code.lower() if failed is not None else ""
+        billed = notification.subscription.transactions
+        failed = find_transaction(self.gateway, billed[0].id) if billed else None
         changes.append(
             PaymentProblem(
                 customer_processor_id=customer_id,
                 subscription_processor_id=subscription.id,
                 reason=(failed.processor_response_text or failed.status) if failed else "",
-                amount=to_minor(failed.amount, currency) if failed is not None else 0,
-                currency=currency,
+                amount=to_minor(failed.amount, failed.currency_iso_code) if failed else 0,
+                currency=failed.currency_iso_code.lower() if failed else "",
             )
         )
         return changes
+
+    def _settlement(self, notification: Any) -> list[Change]:
+        """A sale (or a refund of one) settled or was declined at settlement: the sale's state."""
+        reported = find_transaction(self.gateway, notification.transaction.id)
+        sale_id = reported.refunded_transaction_id or reported.id
+        sale = reported if sale_id == reported.id else find_transaction(self.gateway, sale_id)
+        return [ChargeChanged(sale.customer_details.id, sale_details(self.gateway, sale))]
 
     def _subscription_and_customer(self, notification: Any) -> tuple[Any, str]:
         """The subscription as it is now, and its customer (via its payment method)."""
@@ -140,6 +149,8 @@ _TRANSLATORS: dict[str, _Translator] = {
     },
     "subscription_charged_successfully": BraintreeWebhooks._charged,
     "subscription_charged_unsuccessfully": BraintreeWebhooks._charge_failed,
+    "transaction_settled": BraintreeWebhooks._settlement,
+    "transaction_settlement_declined": BraintreeWebhooks._settlement,
 }
 
 
