@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from pay.errors import InvalidAction, NotSupported, PaymentDeclined
+from pay.errors import InvalidAction, NotSupported, PaymentDeclined, ProcessorError
 from pay.models import Subscription
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +207,23 @@ def test_resume_after_cancelling_a_trial_starts_a_new_one_for_the_days_left(
     assert subscription.ends_at is None
     assert subscription.trial_ends_at == START + timedelta(days=14)
     assert Subscription.objects.count() == 1
+
+
+def test_cancelling_a_past_due_subscription_ends_it_at_once(
+    braintree_double, braintree_customer, time_machine
+):
+    subscription = braintree_customer.subscribe(plan="basic-monthly")
+    braintree_double.subscriptions[subscription.processor_id]["price"] = 2000  # declined
+    time_machine.move_to(datetime(2026, 4, 10, 8, tzinfo=UTC))
+    subscription.sync()
+    assert subscription.past_due()
+
+    with pytest.raises(ProcessorError, match=r"price changing fields on past due.*91920"):
+        subscription.change_quantity(2)
+    subscription.cancel()
+
+    assert braintree_subscription(braintree_double, subscription)["status"] == "Canceled"
+    assert subscription.ended()
 
 
 def test_cancel_now_ends_it_at_once(braintree_double, braintree_customer):

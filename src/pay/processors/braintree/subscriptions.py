@@ -67,8 +67,14 @@ class BraintreeSubscriptions(BraintreeAPI):
         return self._details(created, name=request.name)
 
     def cancel(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
-        """End at the paid-through date, or at the trial's end (see the module docstring)."""
+        """End at the paid-through date, or at the trial's end (see the module docstring).
+
+        A past due subscription has not paid for its period and Braintree will not limit it:
+        it is cancelled at once.
+        """
         current = self.fetch_subscription(subscription.processor_id)
+        if current.status == "Past Due":
+            return self._details(self._cancel(current.id), subscription)
         limited = self._update(
             current.id,
             {"number_of_billing_cycles": max(1, int(current.current_billing_cycle or 0))},
