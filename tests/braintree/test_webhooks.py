@@ -10,6 +10,7 @@ from pay.errors import WebhookInvalid
 from pay.processors.data import (
     ChargeChanged,
     ChargeSucceeded,
+    PaymentMethodRemoved,
     PaymentProblem,
     SubscriptionChanged,
 )
@@ -257,6 +258,14 @@ def test_a_stored_notification_is_translated_after_the_tolerance(
     )
 
     assert [type(change) for change in changes] == [SubscriptionChanged]
+
+
+def test_a_revoked_paypal_agreement_removes_the_payment_method(processor):
+    (change,) = processor.translate_webhook(
+        verified(processor, "payment_method_revoked_by_customer", "pm_token")
+    )
+
+    assert change == PaymentMethodRemoved("a-customer-id", "pm_token")
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from pay.processors.data import (
     Change,
     ChargeChanged,
     ChargeSucceeded,
+    PaymentMethodRemoved,
     PaymentProblem,
     SubscriptionChanged,
     WebhookEvent,
@@ -125,6 +126,11 @@ class BraintreeWebhooks(BraintreeAPI):
         sale = reported if sale_id == reported.id else find_transaction(self.gateway, sale_id)
         return [ChargeChanged(sale.customer_details.id, sale_details(self.gateway, sale))]
 
+    def _payment_method_revoked(self, notification: Any) -> list[Change]:
+        """The customer revoked a PayPal (or Venmo) billing agreement from their account."""
+        revoked = notification.revoked_payment_method_metadata
+        return [PaymentMethodRemoved(str(revoked.customer_id), str(revoked.token))]
+
     def _subscription_and_customer(self, notification: Any) -> tuple[Any, str]:
         """The subscription as it is now, and its customer (via its payment method)."""
         subscription = self.fetch_subscription(notification.subscription.id)
@@ -151,6 +157,7 @@ _TRANSLATORS: dict[str, _Translator] = {
     "subscription_charged_unsuccessfully": BraintreeWebhooks._charge_failed,
     "transaction_settled": BraintreeWebhooks._settlement,
     "transaction_settlement_declined": BraintreeWebhooks._settlement,
+    "payment_method_revoked_by_customer": BraintreeWebhooks._payment_method_revoked,
 }
 
 
