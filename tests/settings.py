@@ -58,3 +58,6 @@ PAY_FAKE_PROCESSOR_PLANS = {
     "pro-monthly": {"interval": "month"},
     "pro-annual": {"interval": "year"},
 }
+PAY_PRODUCT_METADATA_MODULE = "tests.testapp.metadata"
+USE_HTTPS_IN_ABSOLUTE_URLS = False
+PAY_SUBSCRIPTION_HOLDER = "tests.testapp.holders.holder_for_request"

@@ -25,6 +25,18 @@ DEFAULTS: dict[str, Any] = {
     "PAY_WEBHOOK_MAX_RETRIES": 5,
     # Customer emails to leave out: {"receipt": False, ...}; every one is sent by default.
     "PAY_EMAILS": {},
+    # The processor the subscription pages sign holders up with; None: the first of PAY_PROCESSORS.
+    "PAY_DEFAULT_PROCESSOR": None,
+    # The module defining ACTIVE_PRODUCTS and ACTIVE_PLAN_INTERVALS (see pay.metadata).
+    "PAY_PRODUCT_METADATA_MODULE": None,
+    # Dotted path of callable(request) -> holder | None; None: request.team, else request.user.
+    "PAY_SUBSCRIPTION_HOLDER": None,
+    # Dotted path of callable(request, holder) -> bool; None: see pay.holders.can_manage_billing.
+    "PAY_CAN_MANAGE_BILLING": None,
+    # The template the subscription pages extend.
+    "PAY_BASE_TEMPLATE": "pay/base.html",
+    # Absolute URLs (emails, processor return URLs) use https unless this is False.
+    "USE_HTTPS_IN_ABSOLUTE_URLS": True,
 }
 
 

@@ -11,6 +11,7 @@ from pay.processors import FAKE_PROCESSOR, get_processor
 
 if TYPE_CHECKING:
     from .customer import Customer, CustomerQuerySet
+    from .subscription import Subscription
 
 
 class Billable:
@@ -23,6 +24,7 @@ class Billable:
 
     pk: Any
     _pay_default_customer: Customer | None
+    _pay_active_subscriptions: dict[str, Subscription | None]
 
     def pay_customer_email(self) -> str:
         return str(getattr(self, "email", "") or "")
@@ -45,6 +47,35 @@ class Billable:
         if not hasattr(self, "_pay_default_customer"):
             self._pay_default_customer = self.pay_customers.filter(default=True).first()
         return self._pay_default_customer
+
+    def active_subscription(self, name: str = "default") -> Subscription | None:
+        """The newest active subscription called ``name``, at any processor, or ``None``.
+
+        One query the first time, none after: the answer is kept on this instance (so for
+        the rest of a request, for ``request.user``). The subscription comes with its
+        customer and its plan's ``product_processor_id`` (see ``Subscription.with_product``).
+        """
+        cache: dict[str, Subscription | None] = self.__dict__.setdefault(
+            "_pay_active_subscriptions", {}
+        )
+        if name not in cache:
+            from .subscription import Subscription
+
+            cache[name] = (
+                Subscription.objects.for_owner(self)  # type: ignore[arg-type]
+                .active()
+                .for_name(name)
+                .with_product()
+                .select_related("customer")
+                .newest_first()
+                .first()
+            )
+        return cache[name]
+
+    def forget_subscriptions(self) -> None:
+        """Drop what :meth:`active_subscription` and :attr:`payment_processor` remember."""
+        self.__dict__.pop("_pay_active_subscriptions", None)
+        self.__dict__.pop("_pay_default_customer", None)
 
     def set_payment_processor(
         self,

@@ -301,6 +301,11 @@ class Customer(models.Model):
             raise InvalidAction("That checkout session belongs to another customer.")
         if session.subscription is None:
             return None
+        existing = self.subscriptions.filter(processor_id=session.subscription.processor_id).first()
+        if existing is not None:
+            # A second visit to the return page: the session's copy may be out of date.
+            existing.sync()
+            return existing
         return self.record_subscription(session.subscription)
 
     def billing_portal(self, return_url: str) -> str:

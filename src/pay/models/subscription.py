@@ -10,8 +10,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from pay import signals
@@ -103,6 +104,24 @@ class SubscriptionQuerySet(models.QuerySet["Subscription"]):
 
     def newest_first(self) -> SubscriptionQuerySet:
         return self.order_by("-created_at", "-pk")
+
+    def for_owner(self, owner: models.Model) -> SubscriptionQuerySet:
+        """The subscriptions of the owner's live customers, at every processor."""
+        return self.filter(
+            customer__owner_type=ContentType.objects.get_for_model(owner),
+            customer__owner_id=str(owner.pk),
+            customer__deleted_at__isnull=True,
+        )
+
+    def with_product(self) -> SubscriptionQuerySet:
+        """Annotate ``product_processor_id``: the product of the plan's price in the local
+        catalogue (``None`` when the catalogue lacks it), in the same query."""
+        from .catalogue import Price
+
+        product = Price.objects.filter(
+            processor=OuterRef("customer__processor"), processor_id=OuterRef("processor_plan")
+        ).values("product__processor_id")[:1]
+        return self.annotate(product_processor_id=Subquery(product))
 
 
 class Subscription(models.Model):

@@ -31,6 +31,11 @@ def enabled_processors() -> list[str]:
     return list(conf.get("PAY_PROCESSORS"))
 
 
+def default_processor() -> str:
+    """The processor new customers get: PAY_DEFAULT_PROCESSOR, else the first enabled one."""
+    return str(conf.get("PAY_DEFAULT_PROCESSOR") or enabled_processors()[0])
+
+
 def get_processor(name: str) -> Processor:
     """Return the processor registered as ``name``; it must be enabled in PAY_PROCESSORS."""
     if name not in processor_classes():
@@ -51,4 +56,11 @@ def clear_cache() -> None:
     _instantiate.cache_clear()
 
 
-__all__ = ["FAKE_PROCESSOR", "Processor", "clear_cache", "enabled_processors", "get_processor"]
+__all__ = [
+    "FAKE_PROCESSOR",
+    "Processor",
+    "clear_cache",
+    "default_processor",
+    "enabled_processors",
+    "get_processor",
+]

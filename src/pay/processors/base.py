@@ -29,6 +29,8 @@ from .data import (
     CustomerDetails,
     OwnerDetails,
     PaymentMethodDetails,
+    PriceDetails,
+    ProductDetails,
     SubscribeRequest,
     SubscriptionDetails,
     WebhookEvent,
@@ -171,6 +173,14 @@ class Processor(abc.ABC):
     def billing_portal_url(self, customer: CustomerDetails, return_url: str) -> str:
         """A hosted page where the customer manages billing, returning to ``return_url``."""
         raise NotSupported(self.name, "a hosted billing portal")
+
+    def list_products(self) -> list[ProductDetails]:
+        """Every product in the processor's catalogue, active or not."""
+        raise NotSupported(self.name, "listing products")
+
+    def list_prices(self) -> list[PriceDetails]:
+        """Every price of every product, active or not."""
+        raise NotSupported(self.name, "listing prices")
 
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Check the signature on the raw body and parse it; raise WebhookInvalid if bad."""

@@ -245,3 +245,37 @@ Change = (
     | CustomerRemoved
     | PaymentProblem
 )
+
+
+# The catalogue: products and their prices, as the processor lists them
+
+
+@dataclass(frozen=True)
+class ProductDetails:
+    processor_id: str
+    name: str
+    description: str = ""
+    active: bool = True
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PriceDetails:
+    """A price of a product. ``amount`` is per unit in minor units; ``None`` when tiered.
+
+    ``interval`` is ``"month"``, ``"year"`` (or ``"day"``, ``"week"``), ``None`` for a one-off
+    price. ``tiers`` are the processor's tiers, each ``{"up_to": int | None, "unit_amount":
+    int | None, "flat_amount": int | None}``.
+    """
+
+    processor_id: str
+    product_processor_id: str
+    currency: str
+    amount: int | None
+    interval: str | None = "month"
+    interval_count: int = 1
+    billing_scheme: str = "per_unit"  # or "tiered"
+    tiers: list[dict[str, Any]] = field(default_factory=list)
+    usage_type: str = "licensed"  # or "metered"
+    active: bool = True
+    data: dict[str, Any] = field(default_factory=dict)

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import datetime, timedelta
-from typing import TypedDict
 
-from pay import conf
-
-
-class PlanInterval(TypedDict, total=False):
-    interval: str  # "day", "week", "month" or "year"
-    interval_count: int
+from .catalogue import fake_plans
 
 
 def plan_interval(plan: str) -> tuple[str, int]:
-    """The plan's interval and count from PAY_FAKE_PROCESSOR_PLANS; monthly if not listed."""
-    settings: PlanInterval = conf.get("PAY_FAKE_PROCESSOR_PLANS").get(plan, {})
-    return settings.get("interval", "month"), settings.get("interval_count", 1)
+    """The plan's interval and count from the fake catalogue; monthly if not listed."""
+    settings = fake_plans().get(plan, {})
+    return str(settings.get("interval", "month")), int(settings.get("interval_count", 1))
 
 
 def period_end(start: datetime, plan: str, periods: int = 1) -> datetime:

@@ -1,0 +1,27 @@
+"""Seats, from the Team tab: django-pay's pages do the rest of the Subscription tab."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from apps.teams.access import team_view
+from apps.teams.models import Team
+from pay.errors import PayError
+
+from .seats import sync_seats
+
+
+@require_POST
+@team_view(admin_only=True)
+def sync_team_seats(request: HttpRequest) -> HttpResponse:
+    team: Team = request.team  # type: ignore[attr-defined]
+    try:
+        sync_seats(team)
+    except PayError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Billing now counts {team.get_quantity()} seats.")
+    return redirect("teams:members", team_slug=team.slug)
