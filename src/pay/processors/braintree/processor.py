@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from .catalogue import BraintreeCatalogue
 from .charges import BraintreeCharges
 from .customers import BraintreeCustomers
 from .payment_methods import BraintreePaymentMethods
@@ -12,6 +13,7 @@ class BraintreeProcessor(
     BraintreeSubscriptions,
     BraintreeCharges,
     BraintreePaymentMethods,
+    BraintreeCatalogue,
     BraintreeWebhooks,
 ):
     """Braintree, through its official SDK (``braintree``).
