@@ -109,9 +109,17 @@ def test_a_body_that_is_not_braintrees_form_is_refused(processor, body):
         processor.verify_webhook(body, {})
 
 
-def test_a_signed_payload_that_is_not_a_notification_is_refused(processor):
-    with pytest.raises(WebhookInvalid, match="not a Braintree notification"):
-        processor.verify_webhook(signed(b"<nonsense/>"), {})
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<nonsense/>",
+        b"<notification><kind>check</kind></notification>",
+        b"<notification><kind>check</kind><subject>text</subject></notification>",
+    ],
+)
+def test_a_signed_payload_that_is_not_a_notification_is_refused(processor, xml):
+    with pytest.raises(WebhookInvalid, match=r"not a Braintree notification|no timestamp"):
+        processor.verify_webhook(signed(xml), {})
 
 
 # Translation: the subscription is re-read, so the change is its current state.

@@ -63,9 +63,9 @@ class BraintreeWebhooks(BraintreeAPI):
                 "The bt_signature does not match the bt_payload; check BRAINTREE_PUBLIC_KEY "
                 "and BRAINTREE_PRIVATE_KEY."
             ) from None
-        except (binascii.Error, ExpatError, KeyError, ValueError):
+        except (binascii.Error, ExpatError, AttributeError, KeyError, TypeError, ValueError):
             raise WebhookInvalid("The bt_payload is not a Braintree notification.") from None
-        created = utc(notification.timestamp)
+        created = utc(getattr(notification, "timestamp", None))
         if created is None:
             raise WebhookInvalid("The Braintree notification has no timestamp.")
         _refuse_stale(created)
@@ -197,8 +197,8 @@ def _notification_attributes(payload: str) -> dict[str, Any]:
 
 def _subject_id(attributes: dict[str, Any]) -> str:
     """The id of what the notification is about: a subscription, a transaction, a dispute…"""
-    subject = attributes.get("subject") or {}
-    subject = subject.get("api_error_response", subject)
+    subject = attributes.get("subject")
+    subject = subject.get("api_error_response", subject) if isinstance(subject, dict) else {}
     for value in subject.values():
         if isinstance(value, dict) and value.get("id"):
             return str(value["id"])
