@@ -406,3 +406,14 @@ def test_sync_subscriptions_filters_by_status(braintree_double, braintree_custom
     assert [s.processor_id for s in braintree_customer.sync_subscriptions("active")] == [
         kept.processor_id
     ]
+
+
+def test_a_plans_own_trial_applies_unless_refused(braintree_double, braintree_customer):
+    braintree_double.add_plan("trial-monthly", "10.00", trial_days=7)
+
+    on_trial = braintree_customer.subscribe(name="a", plan="trial-monthly")
+    without = braintree_customer.subscribe(name="b", plan="trial-monthly", trial_period=False)
+
+    assert on_trial.status == "trialing"
+    assert on_trial.trial_ends_at == START + timedelta(days=7)
+    assert without.status == "active"
