@@ -6,6 +6,7 @@ from tests.testapp import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("pay/", include("pay.urls")),
+    path("", include("pay.webhooks.urls")),
     path("teams/<int:team_id>/pay/", include(("pay.urls", "pay"), namespace="team_pay")),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/below-login/", views.dashboard_below_login),
@@ -13,5 +14,4 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/class-based/", views.ReportsView.as_view()),
     path("teams/<int:team_id>/dashboard/", views.team_dashboard, name="team_dashboard"),
-    path("", include("pay.webhooks.urls")),
 ]

@@ -9,7 +9,10 @@ unless ``USE_HTTPS_IN_ABSOLUTE_URLS = False`` (local development).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -42,18 +45,30 @@ def absolute_url(path: str, request: HttpRequest | None = None) -> str:
 
 
 def require_same_site(url: str, request: HttpRequest | None = None) -> str:
-    """``url``, if it points at this site (ALLOWED_HOSTS' host, or the Site's domain).
+    """``url``, if it is an absolute URL of this site; raise InvalidAction otherwise.
 
-    Raises InvalidAction otherwise, so a checkout cannot send a buyer to another site.
+    This site is the Sites framework's domain, the request's host, and the exact host names
+    in ALLOWED_HOSTS. With ``USE_HTTPS_IN_ABSOLUTE_URLS`` the URL must use https.
     """
-    root = site_root(request)
-    hosts = {root.split("://", 1)[1]}
+    hosts = {host for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")}
+    if apps.is_installed("django.contrib.sites"):
+        from django.contrib.sites.shortcuts import get_current_site
+
+        hosts.add(get_current_site(request).domain)
     if request is not None:
         hosts.add(request.get_host())
     require_https = bool(conf.get("USE_HTTPS_IN_ABSOLUTE_URLS"))
-    if not url_has_allowed_host_and_scheme(url, hosts, require_https=require_https):
+    if not urlsplit(url).netloc:
         raise InvalidAction(
-            f"{url!r} is not an address on this site ({root}). Return URLs must point here; "
-            "build them with pay.absolute_urls.absolute_url()."
+            f"{url!r} is not an absolute URL. Processors send buyers back to absolute URLs: "
+            "build it with pay.absolute_urls.absolute_url()."
+        )
+    if not url_has_allowed_host_and_scheme(url, hosts, require_https=require_https):
+        kind = "an https address" if require_https else "an address"
+        known = ", ".join(sorted(hosts)) or "no host configured"
+        raise InvalidAction(
+            f"{url!r} is not {kind} of this site ({known}). Return URLs must point "
+            "here, so a checkout cannot send buyers elsewhere; add the host to ALLOWED_HOSTS "
+            "or the Site's domain if it is yours."
         )
     return url

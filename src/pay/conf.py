@@ -17,6 +17,14 @@ DEFAULTS: dict[str, Any] = {
     # The fake processor's plans: {"plan id": {"interval": "month" | "year", "interval_count": 1}}.
     # A plan not listed here renews monthly.
     "PAY_FAKE_PROCESSOR_PLANS": {},
+    # Webhook requests with a larger body are refused before it is read.
+    "PAY_WEBHOOK_MAX_BYTES": 512 * 1024,
+    # Where verified events are processed: "inline" (in the request) or "celery".
+    "PAY_WEBHOOK_BACKEND": "inline",
+    # How often the Celery task retries an event (with exponential backoff) before giving up.
+    "PAY_WEBHOOK_MAX_RETRIES": 5,
+    # Customer emails to leave out: {"receipt": False, ...}; every one is sent by default.
+    "PAY_EMAILS": {},
     # The processor the subscription pages sign holders up with; None: the first of PAY_PROCESSORS.
     "PAY_DEFAULT_PROCESSOR": None,
     # The module defining ACTIVE_PRODUCTS and ACTIVE_PLAN_INTERVALS (see pay.metadata).
@@ -29,14 +37,6 @@ DEFAULTS: dict[str, Any] = {
     "PAY_BASE_TEMPLATE": "pay/base.html",
     # Absolute URLs (emails, processor return URLs) use https unless this is False.
     "USE_HTTPS_IN_ABSOLUTE_URLS": True,
-    # Webhook requests with a larger body are refused before it is read.
-    "PAY_WEBHOOK_MAX_BYTES": 512 * 1024,
-    # Where verified events are processed: "inline" (in the request) or "celery".
-    "PAY_WEBHOOK_BACKEND": "inline",
-    # How often the Celery task retries an event (with exponential backoff) before giving up.
-    "PAY_WEBHOOK_MAX_RETRIES": 5,
-    # Customer emails to leave out: {"receipt": False, ...}; every one is sent by default.
-    "PAY_EMAILS": {},
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, overload
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from pay.holders import get_subscription_holder, is_on_plan, subscription_page_url
@@ -76,14 +77,17 @@ def refuse_unless_subscribed(
     Sets ``request.subscription_holder`` when the request has a holder.
     """
     holder = get_subscription_holder(request)
+    user = getattr(request, "user", None)
+    if holder is None and user is not None and user.is_authenticated:
+        raise PermissionDenied("This page has no subscription holder for you.")
     if holder is None:
         return redirect_to_login(request.get_full_path())
     request.subscription_holder = holder  # type: ignore[attr-defined]
     if holder.active_subscription(name) is None:
-        messages.info(request, NOT_SUBSCRIBED)
+        messages.info(request, NOT_SUBSCRIBED, fail_silently=True)
         return HttpResponseRedirect(subscription_page_url(request))
     if plans is not None and not is_on_plan(holder, plans, name):
-        messages.info(request, WRONG_PLAN)
+        messages.info(request, WRONG_PLAN, fail_silently=True)
         return HttpResponseRedirect(subscription_page_url(request))
     return None
 

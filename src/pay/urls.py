@@ -1,9 +1,9 @@
-"""django-pay's pages: ``path("billing/", include("pay.urls"))`` in the project's URLconf.
+"""django-pay's pages: ``path("pay/", include("pay.urls"))`` in the project's URLconf.
 
+Every processor's webhook endpoint is ``webhooks/<processor>/`` here (``pay:webhook``).
 The subscription pages may also be mounted under a prefix with arguments, e.g.
 ``path("teams/<slug:team>/billing/", include(("pay.urls", "pay"), namespace="team_pay"))``;
-they keep the prefix's arguments in their links. Every processor's webhook endpoint is
-``webhooks/<processor>/`` here (``pay:webhook``). The Stripe pages are served when the
+they keep the prefix's arguments in their links. The Stripe pages are served when the
 ``stripe`` SDK is installed. :func:`absolute_url` and :func:`require_same_site` (from
 :mod:`pay.absolute_urls`) build and check the URLs processors send buyers back to.
 """
@@ -22,6 +22,7 @@ from pay.webhooks import views as webhook_views
 app_name = "pay"
 
 urlpatterns: list[URLPattern] = [
+    path("webhooks/<str:processor>/", webhook_views.receive, name="webhook"),
     path("subscription/", views.subscription_page, name="subscription"),
     path("subscription/upgrade/", views.upgrade, name="upgrade"),
     path("subscription/welcome/", views.checkout_return, name="checkout_return"),
@@ -29,7 +30,6 @@ urlpatterns: list[URLPattern] = [
     path("billing/", views.billing_page, name="billing"),
     path("billing/<slug:action>/", views.billing_action, name="billing_action"),
     path("fake/checkout/<str:session_id>/", fake_views.checkout_page, name="fake_checkout"),
-    path("webhooks/<str:processor>/", webhook_views.receive, name="webhook"),
 ]
 
 if find_spec("stripe") is not None:

@@ -20,14 +20,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pay import conf
-from pay.absolute_urls import absolute_url
+from pay.absolute_urls import absolute_url, require_same_site
 from pay.errors import PayError
 from pay.holders import can_manage_billing, get_subscription_holder, subscription_product
 from pay.metadata import PlanInterval, active_plan_intervals, plans_for
 from pay.models import Billable, Customer, PerSeatBillable, Price, Subscription
+from pay.models.subscription import FINAL_STATUSES
 from pay.processors import Processor, default_processor
 
 ViewFunction = Callable[..., HttpResponse]
@@ -88,7 +90,7 @@ def _selected_interval(request: HttpRequest) -> PlanInterval:
 @_billing_view
 def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The holder's plan and its state; or the plans on offer, with a monthly/annual toggle."""
-    subscription = holder.active_subscription()
+    subscription = current_subscription(holder)
     interval = _selected_interval(request)
     context = {
         "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
@@ -137,20 +139,24 @@ def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
     if price is None:
         messages.error(request, "That plan is not on sale. Choose one of the plans below.")
         return HttpResponseRedirect(page_url(request, "subscription"))
-    if holder.active_subscription() is not None:
+    if current_subscription(holder) is not None:
         messages.info(request, "You are subscribed already. Change plans under Manage billing.")
         return HttpResponseRedirect(page_url(request, "subscription"))
-    subscription_url = absolute_url(page_url(request, "subscription"), request)
     try:
         session = customer_for(holder).checkout(
             line_items=[{"price": price.processor_id, "quantity": _default_quantity(holder)}],
-            success_url=absolute_url(page_url(request, "checkout_return"), request),
-            cancel_url=subscription_url,
+            success_url=_return_url(request, "checkout_return"),
+            cancel_url=_return_url(request, "subscription"),
         )
     except PayError as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(page_url(request, "subscription"))
     return HttpResponseRedirect(session.url)
+
+
+def _return_url(request: HttpRequest, name: str) -> str:
+    """The absolute URL of ``pay:<name>`` a processor sends the buyer back to."""
+    return require_same_site(absolute_url(page_url(request, name), request), request)
 
 
 @require_GET
@@ -177,7 +183,7 @@ def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
     customer = customer_for(holder)
     if not has_hosted_portal(customer.backend):
         return HttpResponseRedirect(page_url(request, "billing"))
-    return_url = absolute_url(page_url(request, "subscription"), request)
+    return_url = _return_url(request, "subscription")
     return HttpResponseRedirect(customer.billing_portal(return_url=return_url))
 
 
@@ -185,7 +191,7 @@ def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
 @_billing_view
 def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The built-in billing page: cancel, resume, swap plans, change seats, pause."""
-    subscription = _managed_subscription(holder)
+    subscription = current_subscription(holder)
     context: dict[str, Any] = {
         "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
         "holder": holder,
@@ -208,12 +214,15 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     return render(request, "pay/billing.html", context)
 
 
-def _managed_subscription(holder: Billable) -> Subscription | None:
-    """The subscription the billing page manages: the active one, or the newest that can be
-    resumed (cancelled but in its grace period, or paused)."""
-    return holder.active_subscription() or (
+def current_subscription(holder: Billable) -> Subscription | None:
+    """The subscription the pages show and manage: the newest one that has not ended, whether
+    active, on its grace period, paused or awaiting payment (``past_due``, ``incomplete``), so
+    that a failed payment is fixed rather than paid for twice."""
+    return (
         Subscription.objects.for_owner(holder)  # type: ignore[arg-type]
         .for_name("default")
+        .exclude(status__in=FINAL_STATUSES)
+        .exclude(ends_at__lte=timezone.now())
         .with_product()
         .select_related("customer")
         .newest_first()
@@ -282,7 +291,7 @@ BILLING_ACTIONS: dict[str, Callable[[HttpRequest, Subscription], str]] = {
 def billing_action(request: HttpRequest, holder: Billable, action: str) -> HttpResponse:
     """Change the managed subscription: one of BILLING_ACTIONS."""
     perform = BILLING_ACTIONS.get(action)
-    subscription = _managed_subscription(holder)
+    subscription = current_subscription(holder)
     if perform is None or subscription is None:
         messages.error(request, "There is no subscription to change. Choose a plan first.")
         return HttpResponseRedirect(page_url(request, "subscription"))

@@ -13,6 +13,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pay.models import Charge, Customer, Subscription
+from tests.braintree.double import enable_braintree
+from tests.lemon_squeezy import flows as lemon_squeezy_flows
+from tests.lemon_squeezy.double import enable_lemon_squeezy
 from tests.paddle.double import enable_paddle
 from tests.paddle.flows import charge_through_checkout, subscribe_through_checkout
 
@@ -112,8 +115,69 @@ class PaddleHarness(Harness):
         return charge_through_checkout(customer, self.double, price)
 
 
+class BraintreeHarness(Harness):
+    """Braintree through the official SDK, against the in-process Braintree gateway."""
+
+    processor = "braintree"
+    plans = ("basic-monthly", "pro-monthly")
+
+    def start(self, settings: Any) -> None:
+        self.double = enable_braintree(settings)
+
+    def stop(self) -> None:
+        self.double.stop()
+
+    def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
+        """A sale, settled as Braintree settles it overnight: only settled sales refund in part."""
+        charge = customer.charge(amount, currency)
+        self.double.settle(charge.processor_id)
+        return charge
+
+    def valid_payment_token(self) -> str:
+        return "fake-valid-nonce"
+
+
+class LemonSqueezyHarness(Harness):
+    """Lemon Squeezy, like Paddle, subscribes and charges only in its checkout; the result
+    comes back by signed webhook."""
+
+    processor = "lemon_squeezy"
+    plans = ("101", "102")
+
+    def start(self, settings: Any) -> None:
+        self.double = enable_lemon_squeezy(settings)
+        for plan in self.plans:
+            self.double.add_variant(plan, 1500)
+
+    def subscribe(
+        self,
+        customer: Customer,
+        *,
+        name: str = "default",
+        plan: str = "default",
+        quantity: int = 1,
+        trial_period_days: int | None = None,
+    ) -> Subscription:
+        """Lemon Squeezy puts trials on variants, so a trial buys a variant with one."""
+        variant = plan
+        if trial_period_days:
+            variant = f"{plan}{trial_period_days:03d}"
+            self.double.add_variant(variant, 1500, trial_days=trial_period_days)
+        return lemon_squeezy_flows.subscribe_through_checkout(
+            customer, self.double, variant, quantity, name
+        )
+
+    def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
+        """A one-time variant bought in checkout; the charge comes by webhook."""
+        variant = str(900000 + len(self.double.variants))
+        self.double.add_variant(variant, amount, currency=currency.upper(), interval=None)
+        return lemon_squeezy_flows.charge_through_checkout(customer, self.double, variant)
+
+
 HARNESSES: dict[str, type[Harness]] = {
     FakeHarness.processor: FakeHarness,
     StripeHarness.processor: StripeHarness,
     PaddleHarness.processor: PaddleHarness,
+    BraintreeHarness.processor: BraintreeHarness,
+    LemonSqueezyHarness.processor: LemonSqueezyHarness,
 }

@@ -147,3 +147,12 @@ def test_template_filters(rf: RequestFactory, user: Any, catalogue: Any) -> None
 def test_template_filters_without_a_holder(rf: RequestFactory) -> None:
     template = Template("{% load pay %}{{ nobody|has_active_subscription }}")
     assert template.render(Context({"nobody": None})) == "False"
+
+
+def test_a_signed_in_user_without_a_holder_is_forbidden(signed_in: Client, settings: Any) -> None:
+    settings.PAY_SUBSCRIPTION_HOLDER = "tests.saas.test_gating.no_holder"
+    assert signed_in.get("/dashboard/").status_code == 403
+
+
+def no_holder(request: Any) -> None:
+    return None

@@ -12,11 +12,14 @@ import pytest
 from pay.errors import ConfigurationError, WebhookInvalid
 from pay.processors.data import (
     ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
     CustomerRemoved,
     PaymentActionRequired,
     PaymentMethodChanged,
     PaymentMethodRemoved,
     PaymentProblem,
+    RenewalUpcoming,
     SubscriptionChanged,
     TrialEnding,
 )
@@ -324,6 +327,24 @@ def test_invoice_problems(
     assert (problem.amount, problem.currency) == (1000, "usd")
     assert problem.subscription_processor_id == subscription.processor_id
     assert problem.action_url.startswith("https://invoice.stripe.com/")
+    if problem_type is PaymentActionRequired:
+        assert problem.payment_intent_id.startswith("pi_")
+
+
+@pytest.mark.parametrize(
+    ("plan", "change_type"),
+    [("price_pro_annual", RenewalUpcoming), ("price_basic_monthly", SubscriptionChanged)],
+)
+def test_invoice_upcoming_announces_a_yearly_renewal(
+    stripe_double, stripe_processor, stripe_customer, time_machine, plan, change_type
+):
+    subscription = stripe_customer.subscribe(plan=plan)
+    time_machine.move_to(subscription.current_period_end - timedelta(days=6))
+    subscription.sync()
+
+    changes = translate(stripe_processor, last_event(stripe_double, "invoice.upcoming"))
+
+    assert [type(change) for change in changes] == [change_type]
 
 
 def test_invoice_upcoming_refreshes_the_subscription(
@@ -338,12 +359,17 @@ def test_invoice_upcoming_refreshes_the_subscription(
     assert change.subscription.processor_id == subscription.processor_id
 
 
-@pytest.mark.parametrize("event_type", ["charge.succeeded", "charge.refunded"])
-def test_charge_events(stripe_double, stripe_processor, stripe_customer, event_type):
+@pytest.mark.parametrize(
+    ("event_type", "change_type"),
+    [("charge.succeeded", ChargeSucceeded), ("charge.refunded", ChargeRefunded)],
+)
+def test_charge_events(stripe_double, stripe_processor, stripe_customer, event_type, change_type):
     charge = stripe_customer.charge(4000)
     charge.refund(1000)
 
     (change,) = translate(stripe_processor, last_event(stripe_double, event_type))
+
+    assert type(change) is change_type
 
     assert change.customer_processor_id == stripe_customer.processor_id
     assert change.charge.processor_id == charge.processor_id

@@ -37,31 +37,63 @@ def add_interval(start: int, interval: str, count: int = 1) -> int:
     return int(moment.replace(year=year, month=month, day=day).timestamp())
 
 
+def _tier(tier: dict[str, Any]) -> dict[str, Any]:
+    up_to = tier.get("up_to")
+    return {
+        "up_to": None if up_to in (None, "inf") else up_to,
+        "unit_amount": tier.get("unit_amount"),
+        "unit_amount_decimal": None
+        if tier.get("unit_amount") is None
+        else str(tier["unit_amount"]),
+        "flat_amount": tier.get("flat_amount"),
+        "flat_amount_decimal": None
+        if tier.get("flat_amount") is None
+        else str(tier["flat_amount"]),
+    }
+
+
 class BillingAPI(PaymentsAPI):
     def __init__(self) -> None:
         super().__init__()
         self.store.includers[("invoice", "payments")] = self._invoice_payments
+        self.store.includers[("price", "tiers")] = self._price_tiers
 
     # Catalogue
+
+    def add_product(
+        self, product_id: str, name: str, description: str | None = None
+    ) -> StripeObject:
+        """Seed a product with a chosen id, as if made in the Dashboard."""
+        product = self.store.build("product", name=name, description=description, metadata={})
+        del self.store.objects[product["id"]]
+        product["id"] = product_id
+        self.store.objects[product_id] = product
+        return product
 
     def add_price(
         self,
         price_id: str,
-        unit_amount: int,
+        unit_amount: int | None,
         interval: str | None = "month",
         currency: str = "usd",
         usage_type: str = "licensed",
         interval_count: int = 1,
+        product: str | None = None,
+        tiers: list[dict[str, Any]] | None = None,
     ) -> StripeObject:
-        """Seed a price with a chosen id, as if made in the Dashboard."""
-        product = self.store.build("product", name=price_id, metadata={})
+        """Seed a price with a chosen id, as if made in the Dashboard; ``tiers`` make it tiered
+        (graduated), each ``{"up_to": int | "inf", "unit_amount": int, "flat_amount": int}``."""
+        product_id = product or self.store.build("product", name=price_id, metadata={})["id"]
         price = self.store.build(
             "price",
             unit_amount=unit_amount,
-            unit_amount_decimal=str(unit_amount),
+            unit_amount_decimal=None if unit_amount is None else str(unit_amount),
             currency=currency,
-            product=product["id"],
+            product=product_id,
             type="recurring" if interval else "one_time",
+            billing_scheme="tiered" if tiers else "per_unit",
+            tiers_mode="graduated" if tiers else None,
+            _tiers=[_tier(tier) for tier in tiers or []],
             recurring={
                 "interval": interval,
                 "interval_count": interval_count,
@@ -76,6 +108,28 @@ class BillingAPI(PaymentsAPI):
         price["id"] = price_id
         self.store.objects[price_id] = price
         return price
+
+    def _price_tiers(self, price: StripeObject) -> list[StripeObject] | None:
+        stored = self.store.get("price", price["id"])
+        return stored["_tiers"] if stored["billing_scheme"] == "tiered" else None
+
+    @endpoint("get", "/v1/products")
+    def list_products(self, params: dict[str, Any]) -> StripeObject:
+        found = [
+            p for p in self.store.all("product") if params.get("active") in (None, p["active"])
+        ]
+        return self.store.render_list(found[::-1], "/v1/products", params)
+
+    @endpoint("get", "/v1/prices")
+    def list_prices(self, params: dict[str, Any]) -> StripeObject:
+        found = [
+            p
+            for p in self.store.all("price")
+            if params.get("active") in (None, p["active"])
+            and params.get("product") in (None, p["product"])
+            and params.get("type") in (None, p["type"])
+        ]
+        return self.store.render_list(found[::-1], "/v1/prices", params)
 
     @endpoint("get", "/v1/prices/{price}")
     def retrieve_price(self, params: dict[str, Any], price: str) -> StripeObject:

@@ -184,6 +184,24 @@ def test_a_signed_owner_reference_creates_the_customer(client, paddle, user, tim
     assert customer.subscriptions.get().processor_id == subscription.processor_id
 
 
+def test_a_stripe_checkout_for_an_unknown_customer_finds_its_owner(stripe_double, user, client):
+    customer = user.set_payment_processor("stripe")
+    session = customer.checkout(
+        line_items=[{"price": "price_basic_monthly"}],
+        success_url="https://app.test/",
+        cancel_url="https://app.test/",
+    )
+    stripe_double.complete_checkout(session.processor_id)
+    processor_id = customer.processor_id
+    Customer.objects.all().delete()
+
+    deliver_stripe(client, stripe_double.events_of("checkout.session.completed")[-1])
+
+    customer = Customer.objects.get()
+    assert (customer.owner, customer.processor_id) == (user, processor_id)
+    assert customer.subscriptions.get().status == "active"
+
+
 def test_a_forged_owner_reference_creates_nothing_and_fails_the_event(client, paddle, user, team):
     customer = user.set_payment_processor("paddle_billing")
     checkout(customer, paddle, BASIC)

@@ -17,6 +17,8 @@ BUILTIN_PROCESSORS = {
     FAKE_PROCESSOR: "pay.processors.fake.FakeProcessor",
     "stripe": "pay.processors.stripe.StripeProcessor",
     "paddle_billing": "pay.processors.paddle.PaddleProcessor",
+    "braintree": "pay.processors.braintree.BraintreeProcessor",
+    "lemon_squeezy": "pay.processors.lemon_squeezy.LemonSqueezyProcessor",
 }
 
 

@@ -3,12 +3,15 @@
 Like the rest of the fake, it keeps no state: a session id is the session itself,
 signed with SECRET_KEY (so a buyer can change neither the customer, the price, the
 quantity nor the return URLs), and paying issues a new id that also carries the
-subscription created. Sessions expire after a day, as Stripe's do.
+subscription created. That subscription's id is derived from the open session's
+(:func:`subscription_id_for`), so the page can tell a session already paid. Sessions
+expire after a day, as Stripe's do.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -16,6 +19,7 @@ from urllib.parse import urljoin
 from django.core import signing
 from django.urls import reverse
 
+from pay.absolute_urls import require_same_site
 from pay.errors import InvalidAction, NotSupported, PaymentDeclined
 from pay.processors.data import (
     CheckoutRequest,
@@ -46,6 +50,8 @@ class FakeCheckout(FakeSubscriptions):
             )
         if len(request.line_items) != 1:
             raise InvalidAction("The fake processor's checkout sells exactly one price at a time.")
+        for url in (request.success_url, request.cancel_url):
+            require_same_site(url)
         item = request.line_items[0]
         options = dict(request.options)
         session = {
@@ -77,10 +83,18 @@ class FakeCheckout(FakeSubscriptions):
         request = SubscribeRequest(
             name=session["name"], plan=session["price"], quantity=session["quantity"]
         )
-        subscription = self.subscribe(customer, request)
+        subscription = dataclasses.replace(
+            self.subscribe(customer, request), processor_id=subscription_id_for(session_id)
+        )
         paid = {**session, "status": "complete", "card": brand}
         paid["subscription"] = _subscription_to_json(subscription)
         return _session(_encode(paid))
+
+
+def subscription_id_for(session_id: str) -> str:
+    """The id of the subscription paying this open session creates: the same however often
+    it is paid, so a second payment of one session finds the first instead of a new one."""
+    return f"fake_sub_{hashlib.sha256(session_id.encode()).hexdigest()[:16]}"
 
 
 def checkout_page_url(session_id: str, near: str) -> str:

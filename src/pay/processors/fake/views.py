@@ -1,9 +1,10 @@
 """The fake processor's checkout page, standing in for a processor's hosted checkout.
 
 It shows what the session sells and takes a test card; "Pay" creates the
-subscription and returns the buyer to the session's success URL with its
-``session_id``, as Stripe Checkout does. Only the session's customer (its owner,
-or someone allowed to manage the owner's billing) may open it.
+subscription, records it at once (as a processor's webhook would) and returns the
+buyer to the session's success URL with its ``session_id``, as Stripe Checkout
+does. Only the session's customer (its owner, or someone allowed to manage the
+owner's billing) may open it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pay.models import Customer, Price
 from pay.processors import FAKE_PROCESSOR, get_processor
 from pay.processors.data import CheckoutSession
 
-from .checkout import FakeCheckout
+from .checkout import FakeCheckout, subscription_id_for
 
 
 @login_required
@@ -29,9 +30,12 @@ from .checkout import FakeCheckout
 def checkout_page(request: HttpRequest, session_id: str) -> HttpResponse:
     processor = get_processor(FAKE_PROCESSOR)
     assert isinstance(processor, FakeCheckout)
-    session = _session_for(request, processor, session_id)
+    customer, session = _session_for(request, processor, session_id)
     if session.status != "open":
         return HttpResponseRedirect(_with_session_id(session))
+    if customer.subscriptions.filter(processor_id=subscription_id_for(session_id)).exists():
+        messages.info(request, "This checkout has been paid already.")
+        return HttpResponseRedirect(session.data["cancel_url"])
     declined = ""
     if request.method == "POST":
         try:
@@ -42,6 +46,9 @@ def checkout_page(request: HttpRequest, session_id: str) -> HttpResponse:
             messages.error(request, str(error))
             return HttpResponseRedirect(session.data["cancel_url"])
         else:
+            # Recorded now, as a processor's webhook would: the buyer may never come back.
+            assert paid.subscription is not None
+            customer.record_subscription(paid.subscription)
             return HttpResponseRedirect(_with_session_id(paid))
     price = (
         Price.objects.filter(processor=FAKE_PROCESSOR, processor_id=session.data["price"])
@@ -63,8 +70,10 @@ def checkout_page(request: HttpRequest, session_id: str) -> HttpResponse:
     )
 
 
-def _session_for(request: HttpRequest, processor: FakeCheckout, session_id: str) -> CheckoutSession:
-    """The session, if the signed-in user may pay for its customer; 404 otherwise."""
+def _session_for(
+    request: HttpRequest, processor: FakeCheckout, session_id: str
+) -> tuple[Customer, CheckoutSession]:
+    """The session and its customer, if the signed-in user may pay for it; 404 otherwise."""
     try:
         session = processor.retrieve_checkout(session_id)
     except PayError:
@@ -75,9 +84,9 @@ def _session_for(request: HttpRequest, processor: FakeCheckout, session_id: str)
         deleted_at__isnull=True,
     ).first()
     owner = customer.owner if customer is not None else None
-    if owner is None or not can_manage_billing(request, owner):
+    if customer is None or owner is None or not can_manage_billing(request, owner):
         raise Http404("No such checkout.")
-    return session
+    return customer, session
 
 
 def _with_session_id(session: CheckoutSession) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pay.processors.base import Processor
 
+from .catalogue import StripeCatalogue
 from .charges import StripeCharges
 from .checkout import StripeCheckout
 from .customers import StripeCustomers
@@ -16,6 +17,7 @@ class StripeProcessor(
     StripeCharges,
     StripePaymentMethods,
     StripeCheckout,
+    StripeCatalogue,
     StripeWebhooks,
     Processor,
 ):

@@ -16,6 +16,8 @@ from pay.processors.data import (
     ChargeDetails,
     CheckoutSession,
     PaymentMethodDetails,
+    PriceDetails,
+    ProductDetails,
     SubscriptionDetails,
     SubscriptionStatus,
 )
@@ -187,5 +189,43 @@ def checkout_session(
             "client_reference_id": session.client_reference_id or "",
             "payment_intent": object_id(session.payment_intent),
             "setup_intent": object_id(session.setup_intent),
+        },
+    )
+
+
+def product_details(product: stripe.Product) -> ProductDetails:
+    return ProductDetails(
+        processor_id=product.id,
+        name=product.name,
+        description=product.description or "",
+        active=product.active,
+        data={"metadata": metadata(product)},
+    )
+
+
+def price_details(price: stripe.Price) -> PriceDetails:
+    """A price; ``amount`` is ``None`` for a tiered one (its ``tiers`` need ``data.tiers``
+    expanded when listing)."""
+    recurring = price.recurring
+    tiers = getattr(price, "tiers", None) or []
+    return PriceDetails(
+        processor_id=price.id,
+        product_processor_id=object_id(price.product),
+        currency=price.currency,
+        amount=price.unit_amount if price.billing_scheme == "per_unit" else None,
+        interval=recurring.interval if recurring else None,
+        interval_count=recurring.interval_count if recurring else 1,
+        billing_scheme=price.billing_scheme,
+        tiers=[
+            {"up_to": tier.up_to, "unit_amount": tier.unit_amount, "flat_amount": tier.flat_amount}
+            for tier in tiers
+        ],
+        usage_type=recurring.usage_type if recurring else "licensed",
+        active=price.active,
+        data={
+            "nickname": price.nickname or "",
+            "lookup_key": price.lookup_key or "",
+            "tiers_mode": price.tiers_mode or "",
+            "metadata": metadata(price),
         },
     )

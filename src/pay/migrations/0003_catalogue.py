@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pay', '0001_initial'),
+        ('pay', '0002_webhook_processing'),
     ]
 
     operations = [

@@ -1,0 +1,5 @@
+"""Braintree, through its official SDK (``braintree``)."""
+
+from .processor import BraintreeProcessor
+
+__all__ = ["BraintreeProcessor"]
