@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.request import split_domain_port, validate_host
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from pay import conf
@@ -47,28 +48,42 @@ def absolute_url(path: str, request: HttpRequest | None = None) -> str:
 def require_same_site(url: str, request: HttpRequest | None = None) -> str:
     """``url``, if it is an absolute URL of this site; raise InvalidAction otherwise.
 
-    This site is the Sites framework's domain, the request's host, and the exact host names
-    in ALLOWED_HOSTS. With ``USE_HTTPS_IN_ABSOLUTE_URLS`` the URL must use https.
+    This site is what ALLOWED_HOSTS names (with its ``.example.com`` patterns, and Django's
+    development defaults when it is empty under DEBUG, but not ``"*"``, which names no host),
+    the Sites framework's domain and the request's host. With ``USE_HTTPS_IN_ABSOLUTE_URLS``
+    the URL must use https.
     """
-    hosts = {host for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")}
-    if apps.is_installed("django.contrib.sites"):
-        from django.contrib.sites.shortcuts import get_current_site
-
-        hosts.add(get_current_site(request).domain)
-    if request is not None:
-        hosts.add(request.get_host())
+    hosts = this_sites_hosts(request)
     require_https = bool(conf.get("USE_HTTPS_IN_ABSOLUTE_URLS"))
-    if not urlsplit(url).netloc:
+    netloc = urlsplit(url).netloc
+    if not netloc:
         raise InvalidAction(
             f"{url!r} is not an absolute URL. Processors send buyers back to absolute URLs: "
             "build it with pay.absolute_urls.absolute_url()."
         )
-    if not url_has_allowed_host_and_scheme(url, hosts, require_https=require_https):
+    domain, _port = split_domain_port(netloc)
+    well_formed = url_has_allowed_host_and_scheme(url, {netloc}, require_https=require_https)
+    if not (well_formed and domain and validate_host(domain, hosts)):
         kind = "an https address" if require_https else "an address"
-        known = ", ".join(sorted(hosts)) or "no host configured"
+        known = ", ".join(hosts) or "no host configured"
         raise InvalidAction(
             f"{url!r} is not {kind} of this site ({known}). Return URLs must point "
             "here, so a checkout cannot send buyers elsewhere; add the host to ALLOWED_HOSTS "
             "or the Site's domain if it is yours."
         )
     return url
+
+
+def this_sites_hosts(request: HttpRequest | None = None) -> list[str]:
+    """The host names (and ``.domain`` patterns) this site answers to by its own account."""
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # as Django's request.get_host()
+    hosts = [host for host in allowed if host != "*"]
+    if apps.is_installed("django.contrib.sites"):
+        from django.contrib.sites.shortcuts import get_current_site
+
+        hosts.append(get_current_site(request).domain)
+    if request is not None:
+        hosts.append(split_domain_port(request.get_host())[0])
+    return hosts

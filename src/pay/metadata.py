@@ -33,6 +33,8 @@ from pay import conf
 from pay.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from pay.models import Price
 
 
@@ -191,6 +193,24 @@ def plans_for(
     return [Plan(product, interval, by_product.get(product.processor_id)) for product in products]
 
 
+def offered_prices(processor: str | None = None) -> QuerySet[Price]:
+    """The recurring prices a holder may subscribe or switch to: the active ones of
+    ACTIVE_PRODUCTS (of every active product when the project has no metadata module)."""
+    from pay.models import Price
+    from pay.processors import default_processor
+
+    prices = Price.objects.filter(
+        processor=processor or default_processor(),
+        active=True,
+        product__active=True,
+        interval__isnull=False,
+    )
+    products = active_products()
+    if products:
+        prices = prices.filter(product__processor_id__in=[p.processor_id for p in products])
+    return prices.select_related("product")
+
+
 __all__ = [
     "Plan",
     "PlanInterval",
@@ -198,6 +218,7 @@ __all__ = [
     "active_plan_intervals",
     "active_products",
     "default_plan_interval",
+    "offered_prices",
     "plans_for",
     "product_by_processor_id",
     "product_by_slug",

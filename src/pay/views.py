@@ -27,7 +27,7 @@ from pay import conf
 from pay.absolute_urls import absolute_url, require_same_site
 from pay.errors import PayError
 from pay.holders import can_manage_billing, get_subscription_holder, subscription_product
-from pay.metadata import PlanInterval, active_plan_intervals, plans_for
+from pay.metadata import PlanInterval, active_plan_intervals, offered_prices, plans_for
 from pay.models import Billable, Customer, PerSeatBillable, Price, Subscription
 from pay.models.subscription import FINAL_STATUSES
 from pay.processors import Processor, default_processor
@@ -125,6 +125,10 @@ def _subscription_details(subscription: Subscription) -> dict[str, Any]:
     }
 
 
+def processor_of(subscription: Subscription | None) -> str:
+    return subscription.customer.processor if subscription is not None else default_processor()
+
+
 def _default_quantity(holder: Billable) -> int:
     return holder.get_quantity() if isinstance(holder, PerSeatBillable) else 1
 
@@ -133,9 +137,7 @@ def _default_quantity(holder: Billable) -> int:
 @_billing_view
 def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
     """Start the processor's checkout for the chosen price (Stripe Checkout, the fake's page)."""
-    price = Price.objects.filter(
-        processor=default_processor(), processor_id=request.POST.get("price", ""), active=True
-    ).first()
+    price = offered_prices().filter(processor_id=request.POST.get("price", "")).first()
     if price is None:
         messages.error(request, "That plan is not on sale. Choose one of the plans below.")
         return HttpResponseRedirect(page_url(request, "subscription"))
@@ -198,11 +200,8 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         "subscription": subscription,
         "product": subscription_product(subscription),
         "per_seat": isinstance(holder, PerSeatBillable),
-        "swap_prices": Price.objects.filter(
-            processor=default_processor(), active=True, interval__isnull=False
-        )
+        "swap_prices": offered_prices(processor_of(subscription))
         .exclude(processor_id=getattr(subscription, "processor_plan", ""))
-        .select_related("product")
         .order_by("product__name", "amount"),
         "action_urls": {
             action: page_url(request, "billing_action", action=action) for action in BILLING_ACTIONS
@@ -251,12 +250,11 @@ def _pause(request: HttpRequest, subscription: Subscription) -> str:
 
 
 def _swap(request: HttpRequest, subscription: Subscription) -> str:
-    price = Price.objects.filter(
-        processor=subscription.customer.processor,
-        processor_id=request.POST.get("price", ""),
-        active=True,
-        interval__isnull=False,
-    ).first()
+    price = (
+        offered_prices(subscription.customer.processor)
+        .filter(processor_id=request.POST.get("price", ""))
+        .first()
+    )
     if price is None:
         raise InvalidChoice("Choose one of the plans listed.")
     subscription.swap(price.processor_id)

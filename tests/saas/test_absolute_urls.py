@@ -66,3 +66,20 @@ def test_other_sites_and_relative_urls_are_refused(rf: RequestFactory, url: str)
 
 def test_this_sites_urls_are_accepted(rf: RequestFactory) -> None:
     assert require_same_site("http://testserver/pay/", rf.get("/")) == "http://testserver/pay/"
+
+
+def test_allowed_hosts_patterns_name_this_site(settings: Any) -> None:
+    settings.ALLOWED_HOSTS = [".saas.example.com", "*"]
+    assert require_same_site("http://acme.saas.example.com:8000/pay/")
+    with pytest.raises(InvalidAction):
+        require_same_site("http://evil.example/")  # "*" names no host of ours
+
+
+def test_local_development_hosts(settings: Any) -> None:
+    settings.ALLOWED_HOSTS = []
+    settings.DEBUG = True
+    assert require_same_site("http://127.0.0.1:8000/pay/subscription/")
+    assert require_same_site("http://localhost:8000/pay/subscription/")
+    settings.DEBUG = False
+    with pytest.raises(InvalidAction, match="no host configured"):
+        require_same_site("http://localhost:8000/pay/subscription/")

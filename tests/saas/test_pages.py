@@ -148,10 +148,13 @@ def test_someone_elses_session_is_refused_on_return(
     assert Subscription.objects.get().customer.owner == grace
 
 
-def test_unknown_prices_are_refused(signed_in: Client, catalogue: Any) -> None:
-    response = signed_in.post("/pay/subscription/upgrade/", {"price": "gold-monthly"})
+@pytest.mark.parametrize("price", ["gold-monthly", "basic-monthly"])
+def test_prices_not_on_offer_are_refused(signed_in: Client, catalogue: Any, price: str) -> None:
+    """basic-monthly is in the catalogue, but its product is not in ACTIVE_PRODUCTS."""
+    response = signed_in.post("/pay/subscription/upgrade/", {"price": price})
     assert response["Location"] == "/pay/subscription/"
     assert "That plan is not on sale" in signed_in.get("/pay/subscription/").content.decode()
+    assert not Subscription.objects.exists()
 
 
 def test_the_fake_checkout_carries_only_same_site_urls(user: Any) -> None:
@@ -257,6 +260,7 @@ def test_billing_actions(signed_in: Client, user: Any, catalogue: Any) -> None:
 def test_bad_billing_input_changes_nothing(signed_in: Client, user: Any, catalogue: Any) -> None:
     subscribe(user, "pro-monthly")
     signed_in.post("/pay/billing/swap/", {"price": "gold"})
+    signed_in.post("/pay/billing/swap/", {"price": "basic-monthly"})
     signed_in.post("/pay/billing/change_seats/", {"quantity": "lots"})
     signed_in.post("/pay/billing/change_seats/", {"quantity": "-2"})
     response = signed_in.post("/pay/billing/explode/")

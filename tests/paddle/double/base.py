@@ -97,7 +97,10 @@ class PaddleServer(BaseAdapter):
         self.adjustments: dict[str, Json] = {}
         self.events: list[Json] = []
         self.requests: list[tuple[str, str, Json]] = []
-        self._routes: list[Route] = []
+        self._routes: list[Route] = [
+            ("GET", re.compile(r"/products"), self._list_products),
+            ("GET", re.compile(r"/prices"), self._list_prices),
+        ]
 
     # Plumbing: the transport adapter
 
@@ -197,29 +200,20 @@ class PaddleServer(BaseAdapter):
         frequency: int = 1,
         trial_days: int | None = None,
         product_name: str = "Test product",
+        product_id: str | None = None,
     ) -> Json:
-        """A price of ``amount`` minor units; ``interval=None`` makes it a one-time price."""
+        """A price of ``amount`` minor units; ``interval=None`` makes it a one-time price.
+
+        It belongs to product ``product_id`` (made by :meth:`add_product`), else to a new one.
+        """
         now = timezone.now()
-        product: Json = {
-            "id": new_id("pro"),
-            "name": product_name,
-            "description": None,
-            "type": "standard",
-            "tax_category": "standard",
-            "image_url": None,
-            "custom_data": None,
-            "status": "active",
-            "import_meta": None,
-            "created_at": now,
-            "updated_at": now,
-        }
-        self.products[product["id"]] = product
+        product = self.products[product_id] if product_id else self.add_product(product_name)
         price: Json = {
             "id": price_id,
             "product_id": product["id"],
             "type": "standard",
-            "description": f"{product_name} ({interval or 'one-time'})",
-            "name": product_name,
+            "description": f"{product['name']} ({interval or 'one-time'})",
+            "name": product["name"],
             "billing_cycle": {"interval": interval, "frequency": frequency} if interval else None,
             "trial_period": (
                 {"interval": "day", "frequency": trial_days, "requires_payment_method": True}
@@ -238,6 +232,30 @@ class PaddleServer(BaseAdapter):
         }
         self.prices[price_id] = price
         return price
+
+    def add_product(self, name: str, description: str | None = None) -> Json:
+        now = timezone.now()
+        product: Json = {
+            "id": new_id("pro"),
+            "name": name,
+            "description": description,
+            "type": "standard",
+            "tax_category": "standard",
+            "image_url": None,
+            "custom_data": None,
+            "status": "active",
+            "import_meta": None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        self.products[product["id"]] = product
+        return product
+
+    def _list_products(self, *, query: dict[str, str], body: Json) -> tuple[int, Json]:
+        return self._page(list(self.products.values()), "/products", query)
+
+    def _list_prices(self, *, query: dict[str, str], body: Json) -> tuple[int, Json]:
+        return self._page(list(self.prices.values()), "/prices", query)
 
     def _price(self, price_id: Any) -> Json:
         if price_id not in self.prices:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from .catalogue import PaddleCatalogue
 from .charges import PaddleCharges
 from .checkout import PaddleCheckout
 from .customers import PaddleCustomers
@@ -14,6 +15,7 @@ class PaddleProcessor(
     PaddleCharges,
     PaddlePaymentMethods,
     PaddleCheckout,
+    PaddleCatalogue,
     PaddleWebhooks,
 ):
     """Paddle Billing, the merchant of record, through its official SDK (paddle-python-sdk).

@@ -14,6 +14,8 @@ from pay.errors import ProcessorError
 from pay.processors.data import (
     ChargeDetails,
     PaymentMethodDetails,
+    PriceDetails,
+    ProductDetails,
     SubscriptionDetails,
     SubscriptionStatus,
 )
@@ -169,3 +171,32 @@ def payment_method_details(payment: Any) -> PaymentMethodDetails:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+def product_details(product: Any) -> ProductDetails:
+    return ProductDetails(
+        processor_id=product.id,
+        name=product.name,
+        description=product.description or "",
+        active=_value(product.status) == "active",
+        data={"custom_data": custom_data(product)},
+    )
+
+
+def price_details(price: Any) -> PriceDetails:
+    """A price: Paddle's amounts are strings of minor units; it has no tiered prices."""
+    cycle = price.billing_cycle
+    return PriceDetails(
+        processor_id=price.id,
+        product_processor_id=price.product_id,
+        currency=_value(price.unit_price.currency_code).lower(),
+        amount=int(price.unit_price.amount),
+        interval=_value(cycle.interval) if cycle else None,
+        interval_count=cycle.frequency if cycle else 1,
+        active=_value(price.status) == "active",
+        data={"name": price.name or "", "description": price.description or ""},
+    )
+
+
+def _value(enum_or_text: Any) -> str:
+    return str(getattr(enum_or_text, "value", enum_or_text))
