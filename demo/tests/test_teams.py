@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.subscriptions.seats import sync_changed_teams
 from apps.teams.models import Invitation, Membership, Role, Team, create_team
+from pay.seats import sync_subscription_quantities
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +155,12 @@ def test_the_periodic_sync_only_touches_teams_whose_members_changed(
     subscribe(team)
     quiet = create_team(make_user("quiet@calm.test"), "Calm")
     subscribe(quiet)
-    assert sync_changed_teams() == 2
+    assert sync_subscription_quantities().examined == 2
 
     add_member("third@acme.test")
-    assert sync_changed_teams() == 1
+    synced = sync_subscription_quantities()
+
+    assert (synced.examined, synced.updated) == (1, ["Acme"])
 
     assert team.active_subscription().quantity == 2
     assert quiet.active_subscription().quantity == 1

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.teams.access import team_view
 from apps.teams.models import Team
 from pay.errors import PayError
-
-from .seats import sync_seats
+from pay.seats import sync_holder
 
 
 @require_POST
@@ -19,7 +18,7 @@ from .seats import sync_seats
 def sync_team_seats(request: HttpRequest) -> HttpResponse:
     team: Team = request.team  # type: ignore[attr-defined]
     try:
-        sync_seats(team)
+        sync_holder(team)
     except PayError as error:
         messages.error(request, str(error))
     else:

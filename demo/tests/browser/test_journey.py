@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.management import call_command
 
 from apps.teams.models import Invitation, Team
-from pay.models import sync_catalogue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ PASSWORD = "a-long-demo-password"
 
 @pytest.fixture
 def catalogue(transactional_db: None) -> None:
-    sync_catalogue("fake_processor")
+    call_command("bootstrap_subscriptions", verbosity=0)
 
 
 def sign_up(page, email):
