@@ -5,34 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 from apps.teams.models import Invitation, Team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-demo-password"
 
-
-@pytest.fixture
-def catalogue(transactional_db: None) -> None:
-    call_command("bootstrap_subscriptions", verbosity=0)
-
-
-def sign_up(page, email):
-    page.goto("/accounts/signup/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/t/[\w-]+/$"))
-
-
-def tab(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
-
-
-def test_a_team_subscribes_annually_grows_and_cancels(catalogue, new_page, screenshot):
+def test_a_team_subscribes_annually_grows_and_cancels(
+    catalogue, new_page, screenshot, sign_up, tab
+):
     page = new_page()
     page.goto("/")
     screenshot(page, "01-home")
@@ -101,7 +82,7 @@ def test_a_team_subscribes_annually_grows_and_cancels(catalogue, new_page, scree
 
 
 def test_a_starter_team_is_sent_to_upgrade_and_members_see_no_billing(
-    catalogue, new_page, screenshot
+    catalogue, new_page, screenshot, sign_up, tab
 ):
     page = new_page()
     sign_up(page, "lin@small.test")
