@@ -81,7 +81,7 @@ def test_a_team_subscribes_annually_grows_and_cancels(
     assert Team.objects.get(name="Ada's team").active_subscription().quantity == 2
 
 
-def test_a_starter_team_is_sent_to_upgrade_and_members_see_no_billing(
+def test_a_starter_team_is_sent_to_upgrade_for_the_pro_page(
     catalogue, new_page, screenshot, sign_up, tab
 ):
     page = new_page()
