@@ -59,6 +59,10 @@ def test_a_team_subscribes_annually_grows_and_cancels(
     invitee.get_by_role("button", name="Accept the invitation").click()
     assert invitee.get_by_text("Welcome to Ada's team!").is_visible()
     screenshot(invitee, "13-joined-phone")
+    assert invitee.get_by_role("link", name="Subscription", exact=True).count() == 0
+    invitee.goto(page.url.replace("/team/", "/billing/subscription/"))
+    assert invitee.get_by_role("heading", name="You can't do that here").is_visible()
+    screenshot(invitee, "13b-member-cannot-manage-billing-phone")
 
     page.reload()
     assert page.get_by_test_id("seats-billed").inner_text() == "1"
