@@ -102,6 +102,10 @@ def test_a_starter_team_is_sent_to_upgrade_for_the_pro_page(
     assert page.get_by_text("That page is part of another plan").is_visible()
     screenshot(page, "01-upgrade-needed")
 
-    page.get_by_role("button", name="Log out").click()
+    page.goto("/accounts/logout/")
+    screenshot(page, "02-log-out")
+    page.get_by_role("button", name="Sign Out").click()
     page.goto("/accounts/login/")
-    screenshot(page, "02-log-in")
+    screenshot(page, "03-log-in")
+    page.get_by_role("link", name="Forgot your password?").click()
+    screenshot(page, "04-password-reset")
