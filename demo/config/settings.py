@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # ModelForm[Invitation] and friends at runtime, for the types
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
