@@ -69,7 +69,7 @@ class ProductMetadata:
         name: str = "",
         description: str = "",
         features: Sequence[str] = (),
-        price_displays: Mapping[PlanInterval, str] | None = None,
+        price_displays: Mapping[PlanInterval | str, str] | None = None,
         is_default: bool = False,
         *,
         stripe_id: str = "",

@@ -10,7 +10,8 @@ from pay.errors import InvalidOwnerReference
 from pay.models import Charge, Subscription
 from pay.owners import resolve_owner, sign_reference
 from pay.processors.data import (
-    ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
     PaymentProblem,
     SubscriptionChanged,
     SubscriptionStatus,
@@ -102,7 +103,8 @@ def test_a_subscription_payment_is_a_charge_and_its_order_is_not_counted_twice(
 
     order_changes = deliver(lemon_customer, latest_event(lemon, "order_created", "1"))
     paid = only(
-        deliver(lemon_customer, lemon.events_of("subscription_payment_success")[-1]), ChargeChanged
+        deliver(lemon_customer, lemon.events_of("subscription_payment_success")[-1]),
+        ChargeSucceeded,
     )
 
     assert order_changes == []
@@ -115,13 +117,15 @@ def test_a_subscription_payment_is_a_charge_and_its_order_is_not_counted_twice(
 def test_a_one_off_order_is_a_charge_and_its_refund_updates_it(lemon, lemon_customer):
     order = buy(lemon, lemon_customer, ONCE, mode="payment")
     charged = only(
-        deliver(lemon_customer, latest_event(lemon, "order_created", order["id"])), ChargeChanged
+        deliver(lemon_customer, latest_event(lemon, "order_created", order["id"])),
+        ChargeSucceeded,
     )
     charge = Charge.objects.record(lemon_customer, charged.charge)
 
     charge.refund(1500)
     refunded = only(
-        deliver(lemon_customer, latest_event(lemon, "order_refunded", order["id"])), ChargeChanged
+        deliver(lemon_customer, latest_event(lemon, "order_refunded", order["id"])),
+        ChargeRefunded,
     )
 
     assert charge.processor_id == f"orders/{order['id']}"

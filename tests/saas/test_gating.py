@@ -156,3 +156,29 @@ def test_a_signed_in_user_without_a_holder_is_forbidden(signed_in: Client, setti
 
 def no_holder(request: Any) -> None:
     return None
+
+
+def test_by_default_the_holder_is_the_requests_team_else_its_user(
+    rf: RequestFactory, settings: Any, user: Any, team_of: Any
+) -> None:
+    settings.PAY_SUBSCRIPTION_HOLDER = None
+    request = rf.get("/")
+    request.user = user
+    assert get_subscription_holder(request) == user
+    request = rf.get("/")
+    request.user = user
+    request.team = team_of(user)  # type: ignore[attr-defined]
+    assert get_subscription_holder(request) == request.team  # type: ignore[attr-defined]
+
+
+def test_a_project_decides_who_manages_billing(
+    signed_in: Client, settings: Any, catalogue: Any
+) -> None:
+    settings.PAY_CAN_MANAGE_BILLING = "tests.saas.test_gating.nobody_manages_billing"
+    assert signed_in.get("/pay/subscription/").status_code == 403
+    settings.PAY_CAN_MANAGE_BILLING = None
+    assert signed_in.get("/pay/subscription/").status_code == 200
+
+
+def nobody_manages_billing(request: Any, holder: Any) -> bool:
+    return False

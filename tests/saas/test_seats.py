@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from pay.models import Subscription
@@ -104,3 +105,20 @@ def _subscription_id(team: Team) -> str:
     subscription = team.active_subscription()
     assert subscription is not None
     return subscription.processor_id
+
+
+def test_a_refused_update_is_retried_on_the_next_run(stripe_double: StripeDouble) -> None:
+    team = Team.objects.create(name="Stripe team")
+    customer = team.set_payment_processor("stripe")
+    customer.add_payment_method("pm_card_visa")
+    customer.subscribe(plan="price_seat_monthly")
+    add_members(team, 2)
+    stripe_double.fail_next("server_error", "/v1/subscriptions/", times=10)
+
+    with pytest.raises(CommandError, match="Could not sync Stripe team"):
+        call_command("sync_subscriptions")
+    assert changed_since_last_sync(Team).count() == 1
+
+    stripe_double.faults.clear()
+    assert sync_subscription_quantities().updated == ["Stripe team"]
+    assert changed_since_last_sync(Team).count() == 0

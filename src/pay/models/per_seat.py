@@ -37,6 +37,6 @@ class PerSeatBillable(Billable, models.Model):
     def mark_billing_details_changed(self) -> None:
         """Record that the seat count may have changed; call it when members come or go."""
         self.billing_details_last_changed = timezone.now()
-        type(self).objects.filter(pk=self.pk).update(  # type: ignore[attr-defined]
+        type(self)._default_manager.filter(pk=self.pk).update(
             billing_details_last_changed=self.billing_details_last_changed
         )

@@ -23,6 +23,9 @@ class LemonSqueezyProcessor(
     LEMON_SQUEEZY_API_URL points the client elsewhere (a proxy, a test double).
     """
 
+    #: Translation re-reads every subscription, order and invoice from the API.
+    webhook_changes_are_current = True
+
     unsupported = {
         "subscribe": (
             "Lemon Squeezy creates subscriptions only in its checkout: send the buyer to "

@@ -26,6 +26,8 @@ from pay.errors import WebhookInvalid
 from pay.processors.data import (
     Change,
     ChargeChanged,
+    ChargeRefunded,
+    ChargeSucceeded,
     PaymentProblem,
     SubscriptionChanged,
     WebhookEvent,
@@ -87,14 +89,14 @@ class LemonSqueezyWebhooks(LemonSqueezyAPI):
             )
         ]
 
-    def _invoice_changed(self, data: Resource, custom: dict[str, Any]) -> list[Change]:
+    def _invoice_changed(self, data: Resource, kind: type[ChargeChanged]) -> list[Change]:
         """A subscription's payment, with its refunds however late this event comes."""
         invoice = self.fetch(f"subscription-invoices/{data['id']}", "fetch the invoice")
         if invoice["attributes"]["status"] not in PAID_STATUSES:
             return []
-        return [ChargeChanged(str(invoice["attributes"]["customer_id"]), charge_details(invoice))]
+        return [kind(str(invoice["attributes"]["customer_id"]), charge_details(invoice))]
 
-    def _order_changed(self, data: Resource, custom: dict[str, Any]) -> list[Change]:
+    def _order_changed(self, data: Resource, kind: type[ChargeChanged]) -> list[Change]:
         """A one-off purchase. An order that started a subscription is left out: that
         payment is the subscription's first invoice, recorded from its own events."""
         order = self.fetch(f"orders/{data['id']}", "fetch the order")
@@ -104,10 +106,11 @@ class LemonSqueezyWebhooks(LemonSqueezyAPI):
             "subscriptions", "find the order's subscription", {"order_id": str(order["id"])}
         ):
             return []
-        return [ChargeChanged(str(order["attributes"]["customer_id"]), charge_details(order))]
+        return [kind(str(order["attributes"]["customer_id"]), charge_details(order))]
 
-    def _payment_failed(self, data: Resource, custom: dict[str, Any]) -> list[Change]:
-        """Point the customer at the page where they fix the subscription's card."""
+    def _payment_failed(self, data: Resource) -> list[Change]:
+        """Point the customer at the page where they fix the subscription's card. The
+        failed attempt is a fact of the past, so the event's own invoice says what failed."""
         attributes = data["attributes"]
         subscription_id = str(attributes["subscription_id"])
         subscription = self.fetch(f"subscriptions/{subscription_id}", "fetch the subscription")
@@ -141,12 +144,18 @@ _TRANSLATORS: dict[str, Translator] = {
         f"subscription_{event}": LemonSqueezyWebhooks._subscription_changed
         for event in _SUBSCRIPTION_EVENTS
     },
-    "subscription_payment_success": LemonSqueezyWebhooks._invoice_changed,
-    "subscription_payment_recovered": LemonSqueezyWebhooks._invoice_changed,
-    "subscription_payment_refunded": LemonSqueezyWebhooks._invoice_changed,
-    "subscription_payment_failed": LemonSqueezyWebhooks._payment_failed,
-    "order_created": LemonSqueezyWebhooks._order_changed,
-    "order_refunded": LemonSqueezyWebhooks._order_changed,
+    "subscription_payment_success": lambda hooks, data, _: hooks._invoice_changed(
+        data, ChargeSucceeded
+    ),
+    "subscription_payment_recovered": lambda hooks, data, _: hooks._invoice_changed(
+        data, ChargeSucceeded
+    ),
+    "subscription_payment_refunded": lambda hooks, data, _: hooks._invoice_changed(
+        data, ChargeRefunded
+    ),
+    "subscription_payment_failed": lambda hooks, data, _: hooks._payment_failed(data),
+    "order_created": lambda hooks, data, _: hooks._order_changed(data, ChargeSucceeded),
+    "order_refunded": lambda hooks, data, _: hooks._order_changed(data, ChargeRefunded),
 }
 
 
