@@ -202,7 +202,7 @@ def test_a_stripe_checkout_for_an_unknown_customer_finds_its_owner(stripe_double
     assert customer.subscriptions.get().status == "active"
 
 
-def test_a_subscription_of_someone_else_s_customer_is_ignored(client, paddle, user):
+def test_a_subscription_of_a_customer_unknown_here_fails_visibly(client, paddle, user):
     customer = user.set_payment_processor("paddle_billing")
     checkout(customer, paddle, BASIC)
     (created,) = paddle.events_of("subscription.created")
@@ -212,7 +212,9 @@ def test_a_subscription_of_someone_else_s_customer_is_ignored(client, paddle, us
     assert deliver_paddle(client, created).status_code == 200
 
     assert not Customer.objects.exists()
-    assert Webhook.objects.get().status == Webhook.Status.PROCESSED
+    webhook = Webhook.objects.get()
+    assert webhook.status == Webhook.Status.FAILED
+    assert "is not known here" in webhook.last_error
 
 
 def test_an_owner_linked_to_another_customer_there_is_not_relinked(client, paddle, user):

@@ -50,10 +50,10 @@ def apply_change(change: Change, processor: Processor, as_of: datetime) -> None:
 def _subscription(change: SubscriptionChanged, processor: Processor, as_of: datetime) -> None:
     customer = locked_customer(processor, change.customer_processor_id)
     if customer is None and not change.owner_reference:
-        logger.info(
-            "Ignored %s: its customer is not one of ours.", change.subscription.processor_id
+        raise InvalidOwnerReference(
+            f"The {processor.name} customer {change.customer_processor_id} is not known here, "
+            "and the subscription carries no owner reference (was it made outside this site?)."
         )
-        return
     customer = customer or _customer_from_owner(processor, change)
     details = change.subscription
     subscription = (
