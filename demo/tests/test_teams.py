@@ -80,6 +80,34 @@ def test_an_admin_removes_a_member_but_never_the_owner(team, owner, member, add_
     assert set(team.members.all()) == {owner, admin}
 
 
+def test_an_admin_makes_a_member_an_admin_who_may_then_manage_billing(team, owner, member, login):
+    membership = team.membership_of(member)
+    assert login(member).get(url("team_pay:subscription", team)).status_code == 403
+
+    login(owner).post(url("teams:change_role", team, membership.pk), {"role": Role.ADMIN})
+
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMIN
+    assert login(member).get(url("team_pay:subscription", team)).status_code == 200
+
+
+def test_members_cannot_change_roles_and_the_owner_stays_owner(
+    team, owner, member, add_member, login
+):
+    owner_membership = team.membership_of(owner)
+    assert (
+        login(member)
+        .post(url("teams:change_role", team, owner_membership.pk), {"role": Role.MEMBER})
+        .status_code
+        == 403
+    )
+    admin = add_member("admin@acme.test", role=Role.ADMIN)
+    login(admin).post(url("teams:change_role", team, owner_membership.pk), {"role": Role.MEMBER})
+
+    owner_membership.refresh_from_db()
+    assert owner_membership.role == Role.OWNER
+
+
 def test_another_teams_pages_are_not_found(team, make_user, login):
     outsider = make_user("outsider@elsewhere.test")
     create_team(outsider, "Elsewhere")

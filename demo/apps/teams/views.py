@@ -76,6 +76,22 @@ def remove_member(request: TeamRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @team_view(admin_only=True)
+def change_role(request: TeamRequest, membership_id: int) -> HttpResponse:
+    """Make a member an admin, or an admin a member; the owner stays the owner."""
+    team = request.team
+    membership = get_object_or_404(team.memberships, pk=membership_id)
+    role = request.POST.get("role", "")
+    if membership.role == Role.OWNER or role not in (Role.ADMIN, Role.MEMBER):
+        messages.error(request, "Choose admin or member, for someone other than the owner.")
+    else:
+        membership.role = role
+        membership.save(update_fields=["role"])
+        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+    return redirect("teams:members", team_slug=team.slug)
+
+
+@require_POST
+@team_view(admin_only=True)
 def cancel_invitation(request: TeamRequest, invitation_id: int) -> HttpResponse:
     team = request.team
     invitation = get_object_or_404(team.invitations, pk=invitation_id, accepted_at=None)
