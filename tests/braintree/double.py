@@ -18,13 +18,16 @@ reference, and keeps Braintree's rules as documented:
   gateway), and only settled sales can be refunded; unsettled ones can be voided.
 
 Time passes lazily: whenever a request touches a subscription, the billing that fell
-due by the (time-machine) clock happens first.
+due by the (time-machine) clock happens first. Every billing, status change and
+settlement records the webhook notification Braintree would send;
+:meth:`BraintreeDouble.notification` gives its XML, ready to sign.
 """
 
 from __future__ import annotations
 
 import base64
 import calendar
+import copy
 import re
 import secrets
 import string
@@ -37,6 +40,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import braintree
+from braintree import ErrorCodes as Codes
 from braintree.util.xml_util import XmlUtil
 
 MERCHANT_ID = "pay_double_merchant"
@@ -73,6 +77,9 @@ NONCES: dict[str, Json] = {
     },
 }
 CONSUMED_NONCE = "fake-consumed-nonce"
+
+#: What Braintree lets one change on a past due subscription: nothing that changes the price.
+PAST_DUE_UPDATABLE = {"id", "payment_method_token", "merchant_account_id", "descriptor"}
 
 #: Sales of these amounts are declined by the sandbox's processor.
 DECLINED_AMOUNTS = (Decimal("2000.00"), Decimal("3000.99"))
@@ -222,6 +229,8 @@ class BraintreeDouble:
         self.transactions: dict[str, Json] = {}
         self.currency = "USD"
         self.requests: list[tuple[str, str]] = []
+        #: The webhook notifications Braintree would send: kind, time, subject.
+        self.notifications: list[tuple[str, datetime, Json]] = []
         self._server: _Server | None = None
         self._routes: list[Route] = [
             ("POST", re.compile(r"/customers"), self._create_customer),
@@ -359,20 +368,23 @@ class BraintreeDouble:
             raise GatewayError(
                 "payment_method",
                 "payment_method_nonce",
-                "93107",
+                Codes.PaymentMethod.PaymentMethodNonceConsumed,
                 "Cannot use a payment_method_nonce more than once.",
             )
         if nonce not in NONCES:
             raise GatewayError(
-                "payment_method", "payment_method_nonce", "91925", "Unknown payment_method_nonce."
+                "payment_method",
+                "payment_method_nonce",
+                Codes.PaymentMethod.PaymentMethodNonceUnknown,
+                "Unknown payment_method_nonce.",
             )
         vaulted = NONCES[nonce]
         options = params.get("options", {})
         if vaulted.get("declined") and options.get("verify_card"):
-            raise GatewayError(
-                "payment_method",
-                "base",
-                "81736",
+            raise GatewayError(  # a failed verification: no validation error, the verification
+                "",
+                "",
+                "",
                 "Do Not Honor",
                 verification={
                     "id": new_id(),
@@ -414,12 +426,14 @@ class BraintreeDouble:
         params = body.get("subscription", {})
         plan = self.plans.get(params.get("plan_id", ""))
         if plan is None:
-            raise GatewayError("subscription", "plan_id", "91904", "Plan ID is invalid.")
+            raise GatewayError(
+                "subscription", "plan_id", Codes.Subscription.PlanIdIsInvalid, "Plan ID is invalid."
+            )
         if params.get("payment_method_token") not in self.payment_methods:
             raise GatewayError(
                 "subscription",
                 "payment_method_token",
-                "91903",
+                Codes.Subscription.PaymentMethodTokenIsInvalid,
                 "Payment method token is invalid.",
             )
         trial = params.get("trial_period")
@@ -478,20 +492,32 @@ class BraintreeDouble:
             raise GatewayError(
                 "subscription",
                 "base",
-                "81901",
+                Codes.Subscription.CannotEditCanceledSubscription,
                 f"Cannot edit a {subscription['status'].lower()} subscription.",
             )
         params = body.get("subscription", {})
+        if subscription["status"] == "Past Due" and set(params) - PAST_DUE_UPDATABLE:
+            raise GatewayError(
+                "subscription",
+                "base",
+                Codes.Subscription.CannotEditPriceChangingFieldsOnPastDueSubscription,
+                "Cannot edit price changing fields on past due subscription.",
+            )
         before = self._cycle_amount(subscription)
         if params.get("plan_id"):
             plan = self.plans.get(params["plan_id"])
             if plan is None:
-                raise GatewayError("subscription", "plan_id", "91904", "Plan ID is invalid.")
+                raise GatewayError(
+                    "subscription",
+                    "plan_id",
+                    Codes.Subscription.PlanIdIsInvalid,
+                    "Plan ID is invalid.",
+                )
             if plan["billing_frequency"] != subscription["billing_frequency"]:
                 raise GatewayError(
                     "subscription",
                     "plan_id",
-                    "91922",
+                    Codes.Subscription.PlanBillingFrequencyCannotBeUpdated,
                     "Cannot update subscription to a plan with a different billing frequency.",
                 )
             subscription["plan_id"] = plan["id"]
@@ -503,7 +529,7 @@ class BraintreeDouble:
                 raise GatewayError(
                     "subscription",
                     "number_of_billing_cycles",
-                    "91908",
+                    Codes.Subscription.NumberOfBillingCyclesIsTooSmall,
                     "Number Of Billing Cycles cannot be less than the current billing cycle.",
                 )
             subscription["number_of_billing_cycles"] = cycles
@@ -521,7 +547,10 @@ class BraintreeDouble:
         subscription = self._subscription(subscription_id)
         if subscription["status"] == "Canceled":
             raise GatewayError(
-                "subscription", "status", "81905", "Subscription has already been canceled."
+                "subscription",
+                "status",
+                Codes.Subscription.StatusIsCanceled,
+                "Subscription has already been canceled.",
             )
         self._set_status(subscription, "Canceled")
         return "subscription", self._render_subscription(subscription)
@@ -535,11 +564,17 @@ class BraintreeDouble:
                 source = added.get("inherited_from_id", "")
                 if source not in known:
                     raise GatewayError(
-                        kind, "inherited_from_id", "92002", "Inherited From ID is invalid."
+                        kind,
+                        "inherited_from_id",
+                        Codes.Subscription.Modification.InheritedFromIdIsInvalid,
+                        "Inherited From ID is invalid.",
                     )
                 if source in current:
                     raise GatewayError(
-                        kind, "existing_id", "92015", "Cannot add duplicate add-on or discount."
+                        kind,
+                        "existing_id",
+                        Codes.Subscription.CannotAddDuplicateAddonOrDiscount,
+                        "Cannot add duplicate add-on or discount.",
                     )
                 current[source] = {
                     "id": source,
@@ -554,7 +589,12 @@ class BraintreeDouble:
             for updated in changes.get("update") or []:
                 item = current.get(updated.get("existing_id", ""))
                 if item is None:
-                    raise GatewayError(kind, "existing_id", "92011", "Existing ID is invalid.")
+                    raise GatewayError(
+                        kind,
+                        "existing_id",
+                        Codes.Subscription.Modification.ExistingIdIsInvalid,
+                        "Existing ID is invalid.",
+                    )
                 if updated.get("amount"):
                     item["amount"] = money(updated["amount"])
                 if updated.get("quantity"):
@@ -588,6 +628,7 @@ class BraintreeDouble:
         subscription["transactions"].insert(0, sale)
         if sale["status"] != "submitted_for_settlement":
             subscription["failure_count"] += 1
+            self._notify("subscription_charged_unsuccessfully", subscription)
             return sale
         start = subscription["next_billing_date"]
         following = add_months(start, subscription["billing_frequency"])
@@ -600,6 +641,7 @@ class BraintreeDouble:
             next_billing_date=following,
             updated_at=now(),
         )
+        self._notify("subscription_charged_successfully", subscription)
         for discount in subscription["discounts"]:
             discount["current_billing_cycle"] += 1
         subscription["discounts"] = [
@@ -631,6 +673,7 @@ class BraintreeDouble:
         subscription["status"] = status
         subscription["updated_at"] = now()
         self._record_status(subscription)
+        self._notify(_STATUS_NOTIFICATIONS[status], subscription)
 
     def _record_status(self, subscription: Json) -> None:
         subscription["status_history"].insert(
@@ -655,7 +698,7 @@ class BraintreeDouble:
             raise GatewayError(
                 "transaction",
                 "payment_method_token",
-                "91518",
+                Codes.Transaction.PaymentMethodTokenIsInvalid,
                 "Payment method token is invalid.",
             )
         sale = self._new_sale(money(params.get("amount") or 0), token)
@@ -700,14 +743,19 @@ class BraintreeDouble:
             raise GatewayError(
                 "transaction",
                 "base",
-                "91506",
+                Codes.Transaction.CannotRefundUnlessSettled,
                 "Cannot refund a transaction unless it is settled.",
             )
         refunded = sum((self.transactions[r]["amount"] for r in sale["refund_ids"]), start=money(0))
         params = body.get("transaction", {})
         amount = money(params.get("amount") or sale["amount"] - refunded)
         if amount + refunded > sale["amount"]:
-            raise GatewayError("transaction", "amount", "91521", "Refund amount is too large.")
+            raise GatewayError(
+                "transaction",
+                "amount",
+                Codes.Transaction.RefundAmountIsTooLarge,
+                "Refund amount is too large.",
+            )
         refund = {
             **self._new_sale(amount, sale["payment_method_token"]),
             "type": "credit",
@@ -723,7 +771,7 @@ class BraintreeDouble:
             raise GatewayError(
                 "transaction",
                 "base",
-                "91504",
+                Codes.Transaction.CannotBeVoided,
                 "Transaction can only be voided if status is authorized, "
                 "submitted_for_settlement, or - for PayPal - settlement_pending.",
             )
@@ -734,7 +782,20 @@ class BraintreeDouble:
         sale = self._transaction(transaction_id)
         if sale["status"] == "submitted_for_settlement":
             sale.update(status="settled", updated_at=now())
+            subject = {"transaction": self._render_transaction(sale)}
+            self.notifications.append(("transaction_settled", now(), copy.deepcopy(subject)))
         return "transaction", self._render_transaction(sale)
+
+    # Webhooks
+
+    def _notify(self, kind: str, subscription: Json) -> None:
+        subject = {"subscription": self._render_subscription(subscription)}
+        self.notifications.append((kind, now(), copy.deepcopy(subject)))
+
+    def notification(self, kind: str) -> bytes:
+        """The XML of the newest notification of ``kind``, which Braintree signs and posts."""
+        moment, subject = [(m, subject) for k, m, subject in self.notifications if k == kind][-1]
+        return to_xml("notification", {"timestamp": moment, "kind": kind, "subject": subject})
 
     # Lookups and rendering
 
@@ -813,6 +874,14 @@ class BraintreeDouble:
         elif method:
             fields["paypal"] = {"token": method["token"], "payer_email": method["email"]}
         return fields
+
+
+_STATUS_NOTIFICATIONS = {
+    "Active": "subscription_went_active",
+    "Canceled": "subscription_canceled",
+    "Expired": "subscription_expired",
+    "Past Due": "subscription_went_past_due",
+}
 
 
 def _optional_int(value: Any) -> int | None:

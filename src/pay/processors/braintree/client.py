@@ -41,19 +41,16 @@ TIMEOUT = 60
 
 def environment() -> braintree.Environment:
     """BRAINTREE_ENVIRONMENT: ``"sandbox"``, ``"production"``, or a ``braintree.Environment``
-    (Django settings only), for a proxy or a test double."""
-    value = getattr(settings, "BRAINTREE_ENVIRONMENT", None) or os.environ.get(
-        "BRAINTREE_ENVIRONMENT", ""
-    )
-    if isinstance(value, braintree.Environment):
-        return value
-    if not value:
-        conf.required("BRAINTREE_ENVIRONMENT", "Braintree ('sandbox' or 'production')")
-    if value not in ENVIRONMENTS:
+    (in Django settings), for a proxy or a test double."""
+    configured = getattr(settings, "BRAINTREE_ENVIRONMENT", None)
+    if isinstance(configured, braintree.Environment):
+        return configured
+    name = conf.required("BRAINTREE_ENVIRONMENT", "Braintree ('sandbox' or 'production')")
+    if name not in ENVIRONMENTS:
         raise ConfigurationError(
-            f"BRAINTREE_ENVIRONMENT must be 'sandbox' or 'production', not {value!r}."
+            f"BRAINTREE_ENVIRONMENT must be 'sandbox' or 'production', not {name!r}."
         )
-    return ENVIRONMENTS[value]
+    return ENVIRONMENTS[name]
 
 
 def setting(name: str, default: str) -> str:
