@@ -9,6 +9,7 @@ they come from the ``DEMO_PRODUCT_IDS`` setting.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from pay.metadata import PlanInterval, ProductMetadata
 
@@ -18,7 +19,13 @@ def product_ids() -> dict[str, str]:
     processor = settings.DEMO_PAYMENT_PROCESSOR
     if processor == "stripe":
         processor = "stripe-live" if settings.STRIPE_LIVE_MODE else "stripe-test"
-    ids: dict[str, str] = settings.DEMO_PRODUCT_IDS[processor]
+    ids: dict[str, str] | None = settings.DEMO_PRODUCT_IDS.get(processor)
+    if ids is None:
+        raise ImproperlyConfigured(
+            f"The demo has no product ids for {processor!r}: add DEMO_PRODUCT_IDS[{processor!r}]"
+            ' = {"starter": "...", "pro": "..."} to demo/config/settings.py, with the ids of the'
+            " products made at the processor."
+        )
     return ids
 
 
