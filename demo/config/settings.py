@@ -2,7 +2,9 @@
 
 The fake processor bills by default. Set ``STRIPE_TEST_SECRET_KEY`` (and the public key) in the
 environment and the demo bills through Stripe's test mode instead; ``DEMO_PAYMENT_PROCESSOR``
-picks any processor by name.
+picks any processor by name (``paddle_billing``, ``braintree``, ``lemon_squeezy``), whose
+credentials django-pay reads from the environment (``PADDLE_API_KEY``, ``BRAINTREE_MERCHANT_ID``,
+``LEMON_SQUEEZY_API_KEY``…; see the README).
 """
 
 from __future__ import annotations
@@ -119,21 +121,26 @@ PAY_FAKE_PROCESSOR_PLANS = {
 }
 
 # The processor's product ids for the products in apps/subscriptions/metadata.py. The fake
-# processor's catalogue has prod_starter and prod_pro built in. Stripe's ids differ between
-# test and live mode (STRIPE_LIVE_MODE picks the set) and come from the environment:
-# DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q... and so on.
+# processor's catalogue has prod_starter and prod_pro built in. The others come from the
+# environment: DEMO_PADDLE_PRODUCT_PRO=pro_01h..., DEMO_LEMON_SQUEEZY_PRODUCT_PRO=12345 and so
+# on. Stripe's ids differ between test and live mode (STRIPE_LIVE_MODE picks the set):
+# DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q.... Braintree has plans but no products: the catalogue's
+# products are the demo's own, "starter" and "pro", each with its plans as prices.
 DEMO_PRODUCTS = ["starter", "pro"]
 
 
-def stripe_product_ids(mode: str) -> dict[str, str]:
+def product_ids(prefix: str, default: str = "prod_{slug}") -> dict[str, str]:
     return {
-        slug: env(f"DEMO_STRIPE_{mode}_PRODUCT_{slug.upper()}", f"prod_{slug}")
+        slug: env(f"DEMO_{prefix}_PRODUCT_{slug.upper()}", default.format(slug=slug))
         for slug in DEMO_PRODUCTS
     }
 
 
 DEMO_PRODUCT_IDS: dict[str, dict[str, str]] = {
     "fake_processor": {slug: f"prod_{slug}" for slug in DEMO_PRODUCTS},
-    "stripe-test": stripe_product_ids("TEST"),
-    "stripe-live": stripe_product_ids("LIVE"),
+    "stripe-test": product_ids("STRIPE_TEST"),
+    "stripe-live": product_ids("STRIPE_LIVE"),
+    "paddle_billing": product_ids("PADDLE", "pro_{slug}"),
+    "lemon_squeezy": product_ids("LEMON_SQUEEZY", "{slug}"),
+    "braintree": product_ids("BRAINTREE", "{slug}"),
 }
