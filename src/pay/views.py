@@ -53,6 +53,14 @@ def page_url(request: HttpRequest, name: str, **kwargs: str) -> str:
     )
 
 
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render one of django-pay's pages; they extend ``pay_base_template`` (PAY_BASE_TEMPLATE)."""
+    context = {"pay_base_template": conf.get("PAY_BASE_TEMPLATE"), **context}
+    return render(request, template, context, status=status)
+
+
 def _billing_view(view: ViewFunction) -> ViewFunction:
     """Find the holder, and let only those who may manage its billing in."""
 
@@ -94,7 +102,6 @@ def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     subscription = current_subscription(holder)
     interval = _selected_interval(request)
     context = {
-        "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
         "holder": holder,
         "subscription": subscription,
         "product": subscription_product(subscription),
@@ -110,7 +117,7 @@ def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     }
     if subscription is not None:
         context.update(_subscription_details(subscription))
-    return render(request, "pay/subscription.html", context)
+    return render_page(request, "pay/subscription.html", context)
 
 
 def _subscription_details(subscription: Subscription) -> dict[str, Any]:
@@ -209,7 +216,8 @@ def checkout_return(request: HttpRequest, holder: Billable) -> HttpResponse:
 @_billing_view
 def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The processor's hosted billing portal, or the built-in billing page when it has none."""
-    customer = customer_for(holder)
+    subscription = current_subscription(holder)
+    customer = subscription.customer if subscription is not None else customer_for(holder)
     if not has_hosted_portal(customer.backend):
         return HttpResponseRedirect(page_url(request, "billing"))
     return_url = _return_url(request, "subscription")
@@ -222,7 +230,6 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The built-in billing page: cancel, resume, swap plans, change seats, pause."""
     subscription = current_subscription(holder)
     context: dict[str, Any] = {
-        "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
         "holder": holder,
         "subscription": subscription,
         "product": subscription_product(subscription),
@@ -237,7 +244,7 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     }
     if subscription is not None:
         context.update(_subscription_details(subscription))
-    return render(request, "pay/billing.html", context)
+    return render_page(request, "pay/billing.html", context)
 
 
 def current_subscription(holder: Billable) -> Subscription | None:

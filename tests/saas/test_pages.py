@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -302,10 +302,8 @@ def test_stripe_upgrade_opens_checkout_for_the_holder(
     )
     assert created.params["cancel_url"] == "http://testserver/pay/subscription/"
 
-    session_id = (
-        parse_qs(urlsplit(response["Location"]).query).get("session_id", [""])[0]
-        or (stripe_site.store.all("checkout.session")[0]["id"])
-    )
+    (session,) = stripe_site.store.all("checkout.session")
+    session_id = session["id"]
     stripe_site.complete_checkout(session_id)
     back = signed_in.get(f"/pay/subscription/welcome/?session_id={session_id}")
     assert back["Location"] == "/pay/subscription/"
@@ -343,3 +341,35 @@ def test_a_subscription_awaiting_payment_is_shown_not_sold_again(
     assert response["Location"] == "/pay/subscription/"
     assert Subscription.objects.count() == 1
     assert "Payment needed" in signed_in.get("/pay/billing/").content.decode()
+
+
+def test_stripe_checkout_for_a_team_buys_a_seat_per_member(
+    stripe_site: StripeDouble, signed_in: Client, user: Any, team_of: Any, django_user_model: Any
+) -> None:
+    team = team_of(user)
+    for name in ("grace", "alan"):
+        Membership.objects.create(team=team, user=django_user_model.objects.create_user(name))
+
+    response = signed_in.post(
+        f"/teams/{team.pk}/pay/subscription/upgrade/", {"price": "price_pro_2026"}
+    )
+
+    assert response["Location"].startswith("https://checkout.stripe.com/")
+    (created,) = stripe_site.created("/v1/checkout/sessions")
+    assert created.params["customer"] == team.payment_processor.processor_id
+    assert created.params["client_reference_id"] == f"testapp.team:{team.pk}"
+    assert created.params["line_items"] == {"0": {"price": "price_pro_2026", "quantity": "3"}}
+    assert created.params["success_url"] == (
+        f"http://testserver/teams/{team.pk}/pay/subscription/welcome/"
+        "?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert created.params["cancel_url"] == f"http://testserver/teams/{team.pk}/pay/subscription/"
+
+
+def test_manage_billing_goes_to_the_subscriptions_own_processor(
+    stripe_site: StripeDouble, signed_in: Client, user: Any
+) -> None:
+    subscribe(user, "pro-monthly")  # on the fake processor, before the site moved to Stripe
+    assert signed_in.post("/pay/subscription/manage/")["Location"] == "/pay/billing/"
+    assert stripe_site.created("/v1/customers") == []
+    assert user.pay_customers.get().processor == "fake_processor"

@@ -12,15 +12,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from pay import conf
 from pay.errors import PayError, PaymentDeclined
 from pay.holders import can_manage_billing
 from pay.models import Customer, Price
 from pay.processors import FAKE_PROCESSOR, get_processor
 from pay.processors.data import CheckoutSession
+from pay.views import render_page
 
 from .checkout import FakeCheckout, subscription_id_for
 
@@ -55,11 +54,10 @@ def checkout_page(request: HttpRequest, session_id: str) -> HttpResponse:
         .select_related("product")
         .first()
     )
-    return render(
+    return render_page(
         request,
         "pay/fake/checkout.html",
         {
-            "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
             "session": session,
             "price": price,
             "plan": session.data["price"],
