@@ -43,9 +43,11 @@ def url(name: str, team: Team, *args: str) -> str:
     return reverse(name, args=[team.slug, *args])
 
 
-def use_processor(settings: Any, name: str) -> None:
+def use_processor(settings: Any, name: str, product_ids: dict[str, str]) -> None:
+    """What DEMO_PAYMENT_PROCESSOR and the DEMO_<PROCESSOR>_PRODUCT_* variables configure."""
     settings.DEMO_PAYMENT_PROCESSOR = name
     settings.PAY_PROCESSORS = [name]
+    settings.DEMO_PRODUCT_IDS = {**settings.DEMO_PRODUCT_IDS, name: product_ids}
 
 
 def write_catalogue(processor: str, price_ids: dict[str, str]) -> None:
@@ -141,9 +143,8 @@ class PaddleHarness(Harness):
         from tests.paddle.double import enable_paddle
 
         self.double = enable_paddle(settings)
-        use_processor(settings, self.name)
         products = {slug: self.double.add_product(slug.title())["id"] for slug in PRODUCTS}
-        settings.DEMO_PRODUCT_IDS = {**settings.DEMO_PRODUCT_IDS, self.name: products}
+        use_processor(settings, self.name, products)
         for plan, (slug, amount, interval) in PLANS.items():
             price_id = f"pri_{plan.replace('-', '_')}"
             self.double.add_price(price_id, amount, interval=interval, product_id=products[slug])
@@ -188,7 +189,7 @@ class LemonSqueezyHarness(Harness):
         from tests.lemon_squeezy.double import enable_lemon_squeezy
 
         self.double = enable_lemon_squeezy(settings)
-        use_processor(settings, self.name)
+        use_processor(settings, self.name, {slug: slug for slug in PRODUCTS})
         for plan, variant in self.variants.items():
             slug, amount, interval = PLANS[plan]
             self.double.add_variant(variant, amount, interval=interval, product_name=slug.title())
@@ -228,7 +229,7 @@ class BraintreeHarness(Harness):
         from tests.braintree.double import enable_braintree
 
         self.double = enable_braintree(settings)
-        use_processor(settings, self.name)
+        use_processor(settings, self.name, {slug: slug for slug in PRODUCTS})
         for plan, (_, amount, interval) in PLANS.items():
             frequency = 12 if interval == "year" else 1
             self.double.add_plan(plan, f"{amount / 100:.2f}", billing_frequency=frequency)

@@ -10,5 +10,7 @@ class PayConfig(AppConfig):
         from django.core import checks
 
         from pay.checks import processor_settings
+        from pay.webhooks.checks import webhook_settings
 
         checks.register(processor_settings, checks.Tags.compatibility)
+        checks.register(webhook_settings, checks.Tags.compatibility)

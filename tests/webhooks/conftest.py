@@ -4,24 +4,39 @@ from typing import Any
 
 from django.test import Client, TestCase
 
+from tests.braintree.conftest import braintree_customer, braintree_double
+from tests.lemon_squeezy.conftest import lemon, lemon_customer
 from tests.paddle.conftest import paddle, paddle_customer
 from tests.stripe.conftest import stripe_customer, stripe_processor
 from tests.stripe_double import StripeDouble, sign_webhook
 from tests.stripe_double.plugin import WEBHOOK_SECRET
 
 #: Fixtures shared with the processors' own tests.
-__all__ = ["paddle", "paddle_customer", "stripe_customer", "stripe_processor"]
+__all__ = [
+    "braintree_customer",
+    "braintree_double",
+    "lemon",
+    "lemon_customer",
+    "paddle",
+    "paddle_customer",
+    "stripe_customer",
+    "stripe_processor",
+]
 
 STRIPE_URL = "/stripe/webhook/"
 
 
-def post(client: Client, url: str, body: bytes, headers: dict[str, str]) -> Any:
+def post(
+    client: Client,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    content_type: str = "application/json",
+) -> Any:
     """POST a webhook; what waits for the commit (emails, Celery) happens before it returns,
     even inside a test's transaction."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(
-            url, body, content_type="application/json", headers=_http_headers(headers)
-        )
+        return client.post(url, body, content_type=content_type, headers=_http_headers(headers))
 
 
 def _http_headers(headers: dict[str, str]) -> dict[str, str]:

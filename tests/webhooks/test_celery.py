@@ -101,12 +101,21 @@ class Worker:
             "PAY_TEST_CELERY_QUEUE": self.queue,
             "PAY_TEST_WORKER_DIR": str(self.folder),
             "PYTHONPATH": os.pathsep.join(["src", "."]),
+            "PAY_TEST_VISIBILITY_TIMEOUT": "2",
         }
         command = [sys.executable, "-m", "celery", "-A", "tests.webhooks.worker", "worker"]
         options = ["--pool=prefork", "--concurrency=1", "-Q", self.queue, "--loglevel=WARNING"]
         options += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
         log = (self.folder / "worker.log").open("ab")
-        self.process = subprocess.Popen(command + options, env=env, stdout=log, stderr=log)
+        self.process = subprocess.Popen(
+            command + options, env=env, stdout=log, stderr=log, start_new_session=True
+        )
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool at once: nothing gets to acknowledge or requeue."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -156,3 +165,41 @@ def test_a_worker_killed_mid_event_leaves_it_to_be_processed_once(worker, stripe
     assert webhook.attempts == 1
     assert int((worker.folder / "started").read_text()) != child
     assert list(Team.objects.values_list("name", flat=True)) == ["evt_held"]
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_worker_killed_mid_event_processes_it_once_after_a_restart(
+    worker, stripe_double, client
+):
+    import pay.webhooks.tasks  # noqa: F401
+
+    hold = worker.folder / "hold"
+    hold.touch()
+    worker.start()
+    assert deliver_stripe(client, EVENT).status_code == 200
+    wait_for((worker.folder / "started").exists, "the worker to start the event")
+    first_run = (worker.folder / "started").read_text()
+
+    worker.kill()
+    webhook = Webhook.objects.get()
+    assert webhook.status == Webhook.Status.RECEIVED  # the killed run's transaction is gone
+    hold.unlink()
+    worker.start()
+
+    wait_for(
+        lambda: Webhook.objects.filter(pk=webhook.pk, status="processed").exists(),
+        "the restarted worker to process the redelivered event",
+    )
+    webhook.refresh_from_db()
+    assert webhook.attempts == 1
+    assert (worker.folder / "started").read_text() != first_run
+    assert list(Team.objects.values_list("name", flat=True)) == ["evt_held"]
+
+
+@pytest.mark.django_db
+def test_a_deleted_event_is_not_retried(eager_celery):
+    from pay.webhooks.tasks import process_webhook
+
+    assert process_webhook.apply(args=[404]).get() == "deleted"

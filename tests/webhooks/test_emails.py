@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 
-from pay.models import Charge
+from pay.models import Charge, Webhook
+from tests.paddle.conftest import BASIC, checkout
+from tests.paddle.double import signed_delivery
 
-from .conftest import deliver_stripe
+from .conftest import deliver_stripe, post
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,32 @@ def test_no_email_without_an_address(stripe_double, stripe_customer, client, mai
 
     assert mailoutbox == []
     assert Charge.objects.count() == 1
+
+
+def test_a_paddle_checkout_sends_a_receipt(paddle, paddle_customer, client, mailoutbox):
+    checkout(paddle_customer, paddle, BASIC)
+    (completed,) = paddle.events_of("transaction.completed")
+
+    for _ in range(2):
+        post(client, "/pay/webhooks/paddle_billing/", *signed_delivery(completed))
+
+    (email,) = mailoutbox
+    assert email.subject == "Your receipt: 10.00 USD"
+
+
+def test_a_mail_server_that_is_down_loses_the_email_not_the_event(
+    stripe_double, stripe_customer, client, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.webhooks.test_emails.BrokenMailServer"
+    stripe_customer.charge(2500)
+
+    response = deliver_stripe(client, stripe_double.events_of("charge.succeeded")[-1])
+
+    assert response.status_code == 200
+    assert Webhook.objects.get().status == Webhook.Status.PROCESSED
+    assert "mail server is down" in caplog.text
+
+
+class BrokenMailServer(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("the mail server is down")

@@ -105,3 +105,14 @@ def test_replay_applies_a_processed_event_again_without_undoing_newer_state(
     assert subscription.cancelled()  # Stripe's event re-reads today's state
     webhook.refresh_from_db()
     assert webhook.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("backend", "errors"), [("inline", []), ("celery", []), ("rq", ["pay.webhooks.E001"])]
+)
+def test_the_backend_setting_is_checked(settings, backend, errors):
+    from pay.webhooks.checks import webhook_settings
+
+    settings.PAY_WEBHOOK_BACKEND = backend
+
+    assert [message.id for message in webhook_settings()] == errors

@@ -202,6 +202,37 @@ def test_a_stripe_checkout_for_an_unknown_customer_finds_its_owner(stripe_double
     assert customer.subscriptions.get().status == "active"
 
 
+def test_a_subscription_of_a_customer_unknown_here_fails_visibly(client, paddle, user):
+    customer = user.set_payment_processor("paddle_billing")
+    checkout(customer, paddle, BASIC)
+    (created,) = paddle.events_of("subscription.created")
+    created["data"]["custom_data"] = None
+    Customer.objects.all().delete()
+
+    assert deliver_paddle(client, created).status_code == 200
+
+    assert not Customer.objects.exists()
+    webhook = Webhook.objects.get()
+    assert webhook.status == Webhook.Status.FAILED
+    assert "is not known here" in webhook.last_error
+
+
+def test_an_owner_linked_to_another_customer_there_is_not_relinked(client, paddle, user):
+    customer = user.set_payment_processor("paddle_billing")
+    checkout(customer, paddle, BASIC)
+    (created,) = paddle.events_of("subscription.created")
+    Subscription.objects.all().delete()
+    Customer.objects.update(processor_id="ctm_other")
+
+    deliver_paddle(client, created)
+
+    assert Customer.objects.get().processor_id == "ctm_other"
+    assert not Subscription.objects.exists()
+    webhook = Webhook.objects.get()
+    assert webhook.status == Webhook.Status.FAILED
+    assert "already has the paddle_billing customer ctm_other" in webhook.last_error
+
+
 def test_a_forged_owner_reference_creates_nothing_and_fails_the_event(client, paddle, user, team):
     customer = user.set_payment_processor("paddle_billing")
     checkout(customer, paddle, BASIC)

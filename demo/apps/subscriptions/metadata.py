@@ -10,6 +10,7 @@ switching ``DEMO_PAYMENT_PROCESSOR`` (in a test, say) switches the products too.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from pay.metadata import PlanInterval, ProductMetadata
 
@@ -19,7 +20,19 @@ def product_ids() -> dict[str, str]:
     processor = settings.DEMO_PAYMENT_PROCESSOR
     if processor == "stripe":
         processor = "stripe-live" if settings.STRIPE_LIVE_MODE else "stripe-test"
-    ids: dict[str, str] = settings.DEMO_PRODUCT_IDS[processor]
+    ids: dict[str, str] | None = settings.DEMO_PRODUCT_IDS.get(processor)
+    if ids is None:
+        raise ImproperlyConfigured(
+            f"The demo has no product ids for {processor!r}: add DEMO_PRODUCT_IDS[{processor!r}]"
+            ' = {"starter": "...", "pro": "..."} to demo/config/settings.py, with the ids of the'
+            " products made at the processor."
+        )
+    if missing := [slug for slug, product_id in ids.items() if not product_id]:
+        raise ImproperlyConfigured(
+            f"The demo has no {processor} product id for {', '.join(missing)}: set "
+            f"DEMO_<PROCESSOR>_PRODUCT_{missing[0].upper()} and the like in the environment (see "
+            "DEMO_PRODUCT_IDS in demo/config/settings.py) to the ids of the products made there."
+        )
     return ids
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import singledispatch
 
 from pay import signals
+from pay.errors import InvalidOwnerReference
 from pay.models import Charge, Customer, Subscription
 from pay.owners import owner_for_reference, resolve_owner
 from pay.processors import Processor
@@ -47,9 +48,13 @@ def apply_change(change: Change, processor: Processor, as_of: datetime) -> None:
 
 @apply_change.register
 def _subscription(change: SubscriptionChanged, processor: Processor, as_of: datetime) -> None:
-    customer = locked_customer(processor, change.customer_processor_id) or _customer_from_owner(
-        processor, change
-    )
+    customer = locked_customer(processor, change.customer_processor_id)
+    if customer is None and not change.owner_reference:
+        raise InvalidOwnerReference(
+            f"The {processor.name} customer {change.customer_processor_id} is not known here, "
+            "and the subscription carries no owner reference (was it made outside this site?)."
+        )
+    customer = customer or _customer_from_owner(processor, change)
     details = change.subscription
     subscription = (
         Subscription.objects.select_for_update()
@@ -73,9 +78,19 @@ def _customer_from_owner(processor: Processor, change: SubscriptionChanged) -> C
     )
     # Two events about one new customer: the owner's row lock makes the second find the first's.
     type(owner)._default_manager.select_for_update().filter(pk=owner.pk).first()
-    return owner.set_payment_processor(  # type: ignore[attr-defined, no-any-return]
+    linked = Customer.objects.for_owner(owner).filter(processor=processor.name)
+    other = (
+        linked.exclude(processor_id=None).exclude(processor_id=change.customer_processor_id).first()
+    )
+    if other is not None:
+        raise InvalidOwnerReference(
+            f"{owner} already has the {processor.name} customer {other.processor_id}, "
+            f"not {change.customer_processor_id}; merge them at the processor or link one."
+        )
+    customer: Customer = owner.set_payment_processor(  # type: ignore[attr-defined]
         processor.name, processor_id=change.customer_processor_id
     )
+    return customer
 
 
 @apply_change.register

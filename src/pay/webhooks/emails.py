@@ -10,8 +10,7 @@ delivery that changed nothing, never twice for a retried one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.mail import send_mail
@@ -63,7 +62,8 @@ def send_on_commit(processor: str, changes: Iterable[Change]) -> None:
             continue
         message = _message(processor, kind, change)
         if message is not None:
-            transaction.on_commit(partial(_send, *message))
+            # robust: a mail server that is down must not turn a processed event into a failed one.
+            transaction.on_commit(_sender(*message), robust=True)
 
 
 def _message(processor: str, kind: str, change: Change) -> tuple[str, str, str] | None:
@@ -125,5 +125,8 @@ def money(amount: int, currency: str) -> str:
     return f"{amount // 100}.{amount % 100:02d} {currency.upper()}"
 
 
-def _send(subject: str, body: str, recipient: str) -> None:
-    send_mail(subject, body, None, [recipient])
+def _sender(subject: str, body: str, recipient: str) -> Callable[[], None]:
+    def send_customer_email() -> None:
+        send_mail(subject, body, None, [recipient])
+
+    return send_customer_email

@@ -23,11 +23,10 @@ from pay.processors.data import Change, WebhookEvent
 
 from . import emails
 from .apply import apply_change
+from .checks import BACKENDS
 from .handlers import handlers_for
 
 logger = logging.getLogger("pay.webhooks")
-
-BACKENDS = ("inline", "celery")
 
 
 def record(processor: str, event: WebhookEvent) -> tuple[Webhook, bool]:

@@ -10,13 +10,17 @@ exponential backoff, ``PAY_WEBHOOK_MAX_RETRIES`` times; the row then stays
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
 
 from pay import conf
+from pay.models import Webhook
 
 from .processing import process
+
+logger = logging.getLogger("pay.webhooks")
 
 #: Longest wait between two attempts, in seconds.
 MAX_BACKOFF = 600
@@ -28,6 +32,9 @@ MAX_BACKOFF = 600
 def process_webhook(task: Any, webhook_id: int) -> str:
     try:
         return str(process(webhook_id).status)
+    except Webhook.DoesNotExist:
+        logger.warning("Webhook %s was deleted before it was processed.", webhook_id)
+        return "deleted"
     except Exception as error:
         attempt = task.request.retries
         raise task.retry(

@@ -18,7 +18,7 @@ import binascii
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 from xml.parsers.expat import ExpatError
 
@@ -29,7 +29,7 @@ from braintree.util.xml_util import XmlUtil
 from pay.errors import WebhookInvalid
 from pay.processors.data import (
     Change,
-    ChargeChanged,
+    ChargeSucceeded,
     PaymentProblem,
     SubscriptionChanged,
     WebhookEvent,
@@ -51,6 +51,9 @@ def tolerance() -> timedelta:
 
 
 class BraintreeWebhooks(BraintreeAPI):
+    #: Translation re-reads the subscription and its sale from the gateway.
+    webhook_changes_are_current: ClassVar[bool] = True
+
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """The notification in the posted form, if Braintree signed it and it is fresh."""
         signature, payload = _form_fields(body)
@@ -96,7 +99,7 @@ class BraintreeWebhooks(BraintreeAPI):
         changes: list[Change] = [SubscriptionChanged(customer_id, details)]
         if subscription.transactions:
             sale = charge_state(self.gateway, subscription.transactions[0].id)
-            changes.append(ChargeChanged(customer_id, sale))
+            changes.append(ChargeSucceeded(customer_id, sale))
         return changes
 
     def _charge_failed(self, notification: Any) -> list[Change]:

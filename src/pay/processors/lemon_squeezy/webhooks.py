@@ -19,7 +19,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from pay import conf
 from pay.errors import WebhookInvalid
@@ -48,6 +48,9 @@ _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class LemonSqueezyWebhooks(LemonSqueezyAPI):
+    #: Translation re-reads every object it reports from the API.
+    webhook_changes_are_current: ClassVar[bool] = True
+
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """The event in ``body``, if its X-Signature was made with one of the secrets in
         LEMON_SQUEEZY_WEBHOOK_SECRET (a list while rotating)."""
