@@ -239,7 +239,8 @@ class BraintreeHarness(Harness):
         page_url = f"{url('team_pay:braintree_checkout', team)}?price={self.pro_annual}"
         assert upgrade["Location"] == page_url
         page = client.get(page_url).content.decode()
-        assert "Pro: $300.00 per year &times; 2 seats" in page
+        assert "<td>Pro, per year</td><td>$300.00 per seat</td>" in page
+        assert '<td data-testid="checkout-seats">&times; 2 seats</td>' in page
         assert json_script(page, "pay-braintree-client-token")
         assert ("POST", "/client_token") in self.double.requests
         assert "js.braintreegateway.com/web/dropin/" in page
