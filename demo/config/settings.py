@@ -2,7 +2,9 @@
 
 The fake processor bills by default. Set ``STRIPE_TEST_SECRET_KEY`` (and the public key) in the
 environment and the demo bills through Stripe's test mode instead; ``DEMO_PAYMENT_PROCESSOR``
-picks any processor by name.
+picks any processor by name (``paddle_billing``, ``braintree``, ``lemon_squeezy``), whose
+credentials django-pay reads from the environment (``PADDLE_API_KEY``, ``BRAINTREE_MERCHANT_ID``,
+``LEMON_SQUEEZY_API_KEY``…; see the README).
 """
 
 from __future__ import annotations
@@ -124,22 +126,27 @@ PAY_FAKE_PROCESSOR_PLANS = {
 }
 
 # The processor's product ids for the products in apps/subscriptions/metadata.py. The fake
-# processor's catalogue has prod_starter and prod_pro built in. Stripe's ids differ between
-# test and live mode (STRIPE_LIVE_MODE picks the set) and come from the environment:
-# DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q... and so on. Test mode falls back to prod_starter and
-# prod_pro (ids you may give products you create); live mode has no fallback.
+# processor's catalogue has prod_starter and prod_pro built in. The others come from the
+# environment: DEMO_PADDLE_PRODUCT_PRO=pro_01h..., DEMO_LEMON_SQUEEZY_PRODUCT_PRO=12345,
+# DEMO_BRAINTREE_PRODUCT_PRO=... and so on. Stripe's ids differ between test and live mode
+# (STRIPE_LIVE_MODE picks the set): DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q.... Stripe's test mode
+# falls back to prod_starter and prod_pro (ids you may give products you create); the others
+# have no fallback.
 DEMO_PRODUCTS = ["starter", "pro"]
 
 
-def stripe_product_ids(mode: str, fallback: str) -> dict[str, str]:
+def product_ids(prefix: str, fallback: str = "") -> dict[str, str]:
     return {
-        slug: env(f"DEMO_STRIPE_{mode}_PRODUCT_{slug.upper()}", fallback.format(slug=slug))
+        slug: env(f"DEMO_{prefix}_PRODUCT_{slug.upper()}", fallback.format(slug=slug))
         for slug in DEMO_PRODUCTS
     }
 
 
 DEMO_PRODUCT_IDS: dict[str, dict[str, str]] = {
     "fake_processor": {slug: f"prod_{slug}" for slug in DEMO_PRODUCTS},
-    "stripe-test": stripe_product_ids("TEST", fallback="prod_{slug}"),
-    "stripe-live": stripe_product_ids("LIVE", fallback=""),
+    "stripe-test": product_ids("STRIPE_TEST", fallback="prod_{slug}"),
+    "stripe-live": product_ids("STRIPE_LIVE"),
+    "paddle_billing": product_ids("PADDLE"),
+    "braintree": product_ids("BRAINTREE"),
+    "lemon_squeezy": product_ids("LEMON_SQUEEZY"),
 }

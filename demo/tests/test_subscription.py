@@ -98,7 +98,16 @@ def test_the_demo_user_is_seeded_once_with_a_team(client):
 
 
 def test_a_processor_without_product_ids_is_named_with_the_fix(settings):
-    settings.DEMO_PAYMENT_PROCESSOR = "paddle_billing"
+    settings.DEMO_PAYMENT_PROCESSOR = "another_processor"
 
-    with pytest.raises(ImproperlyConfigured, match=r"DEMO_PRODUCT_IDS\['paddle_billing'\]"):
+    with pytest.raises(ImproperlyConfigured, match=r"DEMO_PRODUCT_IDS\['another_processor'\]"):
+        product_ids()
+
+
+def test_product_ids_missing_from_the_environment_are_named_with_the_fix(settings):
+    settings.DEMO_PAYMENT_PROCESSOR = "paddle_billing"
+    settings.DEMO_PRODUCT_IDS = {"paddle_billing": {"starter": "pro_01starter", "pro": ""}}
+
+    expected = "no paddle_billing product id for pro: set DEMO_<PROCESSOR>_PRODUCT_PRO"
+    with pytest.raises(ImproperlyConfigured, match=expected):
         product_ids()

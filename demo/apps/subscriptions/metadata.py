@@ -3,7 +3,8 @@
 Prices and amounts come from the processor's catalogue (``bootstrap_subscriptions`` copies
 it into the database); this module adds the slugs pages are gated by, the copy and the
 features. The products' ids differ by processor and, at Stripe, between test and live mode:
-they come from the ``DEMO_PRODUCT_IDS`` setting.
+they come from the ``DEMO_PRODUCT_IDS`` setting, read whenever ``ACTIVE_PRODUCTS`` is, so
+switching ``DEMO_PAYMENT_PROCESSOR`` (in a test, say) switches the products too.
 """
 
 from __future__ import annotations
@@ -26,25 +27,41 @@ def product_ids() -> dict[str, str]:
             ' = {"starter": "...", "pro": "..."} to demo/config/settings.py, with the ids of the'
             " products made at the processor."
         )
+    if missing := [slug for slug, product_id in ids.items() if not product_id]:
+        raise ImproperlyConfigured(
+            f"The demo has no {processor} product id for {', '.join(missing)}: set "
+            f"DEMO_<PROCESSOR>_PRODUCT_{missing[0].upper()} and the like in the environment (see "
+            "DEMO_PRODUCT_IDS in demo/config/settings.py) to the ids of the products made there."
+        )
     return ids
 
 
 ACTIVE_PLAN_INTERVALS = [PlanInterval.MONTH, PlanInterval.YEAR]
 
-ACTIVE_PRODUCTS = [
-    ProductMetadata(
-        processor_id=product_ids()["starter"],
-        slug="starter",
-        name="Starter",
-        description="For small teams finding their feet.",
-        features=["Unlimited projects", "Plan-based content", "Email support"],
-    ),
-    ProductMetadata(
-        processor_id=product_ids()["pro"],
-        slug="pro",
-        name="Pro",
-        description="Everything in Starter, and the Pro-only pages.",
-        features=["Everything in Starter", "Pro-only pages", "Priority support"],
-        is_default=True,
-    ),
-]
+
+def active_products() -> list[ProductMetadata]:
+    ids = product_ids()
+    return [
+        ProductMetadata(
+            processor_id=ids["starter"],
+            slug="starter",
+            name="Starter",
+            description="For small teams finding their feet.",
+            features=["Unlimited projects", "Plan-based content", "Email support"],
+        ),
+        ProductMetadata(
+            processor_id=ids["pro"],
+            slug="pro",
+            name="Pro",
+            description="Everything in Starter, and the Pro-only pages.",
+            features=["Everything in Starter", "Pro-only pages", "Priority support"],
+            is_default=True,
+        ),
+    ]
+
+
+def __getattr__(name: str) -> object:
+    """``ACTIVE_PRODUCTS``, with the ids of the processor the settings name right now."""
+    if name == "ACTIVE_PRODUCTS":
+        return active_products()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
