@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from apps.teams.models import Membership, Role, Team, create_team
-from pay.models import Price, Product, sync_catalogue
+from pay.models import Price
 
 if TYPE_CHECKING:
     from tests.stripe_double.double import StripeDouble
@@ -59,7 +60,8 @@ def member(add_member: Callable[..., Any]) -> Any:
 @pytest.fixture
 def catalogue(db: None) -> list[Price]:
     """The fake processor's catalogue in the database, as ``rundemo`` seeds it."""
-    return sync_catalogue("fake_processor")
+    call_command("bootstrap_subscriptions", verbosity=0)
+    return list(Price.objects.all())
 
 
 @pytest.fixture
@@ -86,8 +88,8 @@ def login(client: Client) -> Callable[[Any], Client]:
     return login
 
 
-#: The demo's Stripe catalogue in test mode: product id -> name, price id -> (product, amount,
-#: interval). The product ids are config.settings' defaults.
+#: The demo's Stripe catalogue in test mode, as made in the Dashboard: product id -> name, and
+#: price id -> (product, amount, interval). The product ids are config.settings' defaults.
 DEMO_STRIPE_PRODUCTS = {"prod_starter": "Starter", "prod_pro": "Pro"}
 DEMO_STRIPE_PRICES = {
     "price_starter_monthly": ("prod_starter", 1000, "month"),
@@ -99,11 +101,8 @@ DEMO_STRIPE_PRICES = {
 
 @pytest.fixture
 def demo_stripe(settings: Any, db: None) -> StripeDouble:
-    """The demo billing through Stripe, which is the in-process Stripe double.
-
-    The double and the local catalogue both get the demo's prices (django-pay cannot yet
-    copy Stripe's catalogue, so the rows are written as bootstrap_subscriptions would).
-    """
+    """The demo billing through Stripe, which is the in-process Stripe double, with the demo's
+    products and prices there and, through bootstrap_subscriptions, in the catalogue."""
     from tests.stripe_double.double import StripeDouble  # after pytest loaded it as a plugin
     from tests.stripe_double.plugin import configure
 
@@ -111,18 +110,9 @@ def demo_stripe(settings: Any, db: None) -> StripeDouble:
     configure(settings, double)
     settings.DEMO_PAYMENT_PROCESSOR = "stripe"
     settings.PAY_PROCESSORS = ["stripe"]
-    products = {
-        product_id: Product.objects.create(processor="stripe", processor_id=product_id, name=name)
-        for product_id, name in DEMO_STRIPE_PRODUCTS.items()
-    }
+    for product_id, name in DEMO_STRIPE_PRODUCTS.items():
+        double.add_product(product_id, name)
     for price_id, (product_id, amount, interval) in DEMO_STRIPE_PRICES.items():
-        double.add_price(price_id, unit_amount=amount, interval=interval)
-        Price.objects.create(
-            product=products[product_id],
-            processor="stripe",
-            processor_id=price_id,
-            amount=amount,
-            currency="usd",
-            interval=interval,
-        )
+        double.add_price(price_id, unit_amount=amount, interval=interval, product=product_id)
+    call_command("bootstrap_subscriptions", verbosity=0)
     return double

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from pay.models import Price
+
 pytestmark = pytest.mark.django_db
 
-MODELS = ("customer", "subscription", "charge", "paymentmethod", "webhook")
+MODELS = ("customer", "subscription", "charge", "paymentmethod", "webhook", "product")
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -28,3 +30,30 @@ def test_subscription_change_page(admin_client, customer):
     response = admin_client.get(reverse("admin:pay_subscription_change", args=[subscription.pk]))
     assert response.status_code == 200
     assert b"pro-monthly" in response.content
+
+
+def test_a_product_and_its_prices_are_added_by_hand(admin_client):
+    inline = "prices"  # the inline formset's prefix: the related name
+    response = admin_client.post(
+        reverse("admin:pay_product_add"),
+        {
+            "processor": "braintree",
+            "processor_id": "pro",
+            "name": "Pro",
+            "active": "on",
+            "data": "{}",
+            f"{inline}-TOTAL_FORMS": "1",
+            f"{inline}-INITIAL_FORMS": "0",
+            f"{inline}-0-processor_id": "pro-monthly",
+            f"{inline}-0-amount": "3000",
+            f"{inline}-0-currency": "usd",
+            f"{inline}-0-interval": "month",
+            f"{inline}-0-interval_count": "1",
+            f"{inline}-0-active": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    price = Price.objects.select_related("product").get()
+    assert (price.processor, price.processor_id, price.amount) == ("braintree", "pro-monthly", 3000)
+    assert price.product.name == "Pro"

@@ -2,13 +2,19 @@
 
 The fake processor bills by default. Set ``STRIPE_TEST_SECRET_KEY`` (and the public key) in the
 environment and the demo bills through Stripe's test mode instead; ``DEMO_PAYMENT_PROCESSOR``
-picks any processor by name.
+picks any processor by name (``paddle_billing``, ``braintree``, ``lemon_squeezy``), whose
+credentials django-pay reads from the environment (``PADDLE_API_KEY``, ``BRAINTREE_MERCHANT_ID``,
+``LEMON_SQUEEZY_API_KEY``…; see the README).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # ModelForm[Invitation] and friends at runtime, for the types
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,12 +23,12 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-def env_flag(name: str) -> bool:
-    return env(name).lower() in ("1", "true", "yes")
+def env_flag(name: str, default: bool = False) -> bool:
+    return env(name, "true" if default else "").lower() in ("1", "true", "yes")
 
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "demo-only-not-secret")
-DEBUG = env("DJANGO_DEBUG", "true").lower() in ("1", "true", "yes")
+DEBUG = env_flag("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *filter(None, env("ALLOWED_HOSTS").split(","))]
 ADMINS = [("Demo admin", env("DEMO_ADMIN_EMAIL", "admin@demo.test"))]
 USE_TZ = True
@@ -96,6 +102,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # no "Remember me" box: sessions last two weeks
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:dashboard"
@@ -119,21 +126,27 @@ PAY_FAKE_PROCESSOR_PLANS = {
 }
 
 # The processor's product ids for the products in apps/subscriptions/metadata.py. The fake
-# processor's catalogue has prod_starter and prod_pro built in. Stripe's ids differ between
-# test and live mode (STRIPE_LIVE_MODE picks the set) and come from the environment:
-# DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q... and so on.
+# processor's catalogue has prod_starter and prod_pro built in. The others come from the
+# environment: DEMO_PADDLE_PRODUCT_PRO=pro_01h..., DEMO_LEMON_SQUEEZY_PRODUCT_PRO=12345,
+# DEMO_BRAINTREE_PRODUCT_PRO=... and so on. Stripe's ids differ between test and live mode
+# (STRIPE_LIVE_MODE picks the set): DEMO_STRIPE_TEST_PRODUCT_PRO=prod_Q.... Stripe's test mode
+# falls back to prod_starter and prod_pro (ids you may give products you create); the others
+# have no fallback.
 DEMO_PRODUCTS = ["starter", "pro"]
 
 
-def stripe_product_ids(mode: str) -> dict[str, str]:
+def product_ids(prefix: str, fallback: str = "") -> dict[str, str]:
     return {
-        slug: env(f"DEMO_STRIPE_{mode}_PRODUCT_{slug.upper()}", f"prod_{slug}")
+        slug: env(f"DEMO_{prefix}_PRODUCT_{slug.upper()}", fallback.format(slug=slug))
         for slug in DEMO_PRODUCTS
     }
 
 
 DEMO_PRODUCT_IDS: dict[str, dict[str, str]] = {
     "fake_processor": {slug: f"prod_{slug}" for slug in DEMO_PRODUCTS},
-    "stripe-test": stripe_product_ids("TEST"),
-    "stripe-live": stripe_product_ids("LIVE"),
+    "stripe-test": product_ids("STRIPE_TEST", fallback="prod_{slug}"),
+    "stripe-live": product_ids("STRIPE_LIVE"),
+    "paddle_billing": product_ids("PADDLE"),
+    "braintree": product_ids("BRAINTREE"),
+    "lemon_squeezy": product_ids("LEMON_SQUEEZY"),
 }

@@ -104,3 +104,10 @@ def test_the_details_page_shows_the_teams_subscription(team, owner, add_member, 
     assert "Starter <code>starter-annual</code>" in page
     assert subscription.processor_id in page
     assert '<dd data-testid="seats-billed">2</dd>' in page
+
+
+def test_anonymous_visitors_to_the_subscription_page_are_sent_to_log_in(client, team):
+    response = client.get(reverse("team_pay:subscription", args=[team.slug]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from apps.subscriptions.metadata import product_ids
 from apps.teams.models import Team
 from apps.web.management.commands.rundemo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo_user
 
@@ -93,3 +95,19 @@ def test_the_demo_user_is_seeded_once_with_a_team(client):
 
     assert client.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert Team.objects.get().name == "Demo Co"
+
+
+def test_a_processor_without_product_ids_is_named_with_the_fix(settings):
+    settings.DEMO_PAYMENT_PROCESSOR = "another_processor"
+
+    with pytest.raises(ImproperlyConfigured, match=r"DEMO_PRODUCT_IDS\['another_processor'\]"):
+        product_ids()
+
+
+def test_product_ids_missing_from_the_environment_are_named_with_the_fix(settings):
+    settings.DEMO_PAYMENT_PROCESSOR = "paddle_billing"
+    settings.DEMO_PRODUCT_IDS = {"paddle_billing": {"starter": "pro_01starter", "pro": ""}}
+
+    expected = "no paddle_billing product id for pro: set DEMO_<PROCESSOR>_PRODUCT_PRO"
+    with pytest.raises(ImproperlyConfigured, match=expected):
+        product_ids()

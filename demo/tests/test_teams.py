@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.subscriptions.seats import sync_changed_teams
 from apps.teams.models import Invitation, Membership, Role, Team, create_team
+from pay.seats import sync_subscription_quantities
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,34 @@ def test_an_admin_removes_a_member_but_never_the_owner(team, owner, member, add_
     assert set(team.members.all()) == {owner, admin}
 
 
+def test_an_admin_makes_a_member_an_admin_who_may_then_manage_billing(team, owner, member, login):
+    membership = team.membership_of(member)
+    assert login(member).get(url("team_pay:subscription", team)).status_code == 403
+
+    login(owner).post(url("teams:change_role", team, membership.pk), {"role": Role.ADMIN})
+
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMIN
+    assert login(member).get(url("team_pay:subscription", team)).status_code == 200
+
+
+def test_members_cannot_change_roles_and_the_owner_stays_owner(
+    team, owner, member, add_member, login
+):
+    owner_membership = team.membership_of(owner)
+    assert (
+        login(member)
+        .post(url("teams:change_role", team, owner_membership.pk), {"role": Role.MEMBER})
+        .status_code
+        == 403
+    )
+    admin = add_member("admin@acme.test", role=Role.ADMIN)
+    login(admin).post(url("teams:change_role", team, owner_membership.pk), {"role": Role.MEMBER})
+
+    owner_membership.refresh_from_db()
+    assert owner_membership.role == Role.OWNER
+
+
 def test_another_teams_pages_are_not_found(team, make_user, login):
     outsider = make_user("outsider@elsewhere.test")
     create_team(outsider, "Elsewhere")
@@ -101,7 +129,8 @@ def test_only_admins_manage_billing(team, member, subscribe, login):
     for name in ["team_pay:upgrade", "team_pay:manage_billing", "subscriptions:sync_seats"]:
         assert client.post(url(name, team), {"price": "pro-monthly"}).status_code == 403
     assert client.post(url("team_pay:billing_action", team, "cancel")).status_code == 403
-    assert "Choose a plan" not in client.get(url("web:team_dashboard", team)).content.decode()
+    dashboard = client.get(url("web:team_dashboard", team)).content.decode()
+    assert url("team_pay:subscription", team) not in dashboard
 
     subscription.refresh_from_db()
     assert not subscription.cancelled()
@@ -155,10 +184,12 @@ def test_the_periodic_sync_only_touches_teams_whose_members_changed(
     subscribe(team)
     quiet = create_team(make_user("quiet@calm.test"), "Calm")
     subscribe(quiet)
-    assert sync_changed_teams() == 2
+    assert sync_subscription_quantities().examined == 2
 
     add_member("third@acme.test")
-    assert sync_changed_teams() == 1
+    synced = sync_subscription_quantities()
+
+    assert (synced.examined, synced.updated) == (1, ["Acme"])
 
     assert team.active_subscription().quantity == 2
     assert quiet.active_subscription().quantity == 1

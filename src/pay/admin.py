@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_stubs_ext
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import Charge, Customer, PaymentMethod, Subscription, Webhook
+from .models import Charge, Customer, PaymentMethod, Price, Product, Subscription, Webhook
 from .webhooks.processing import retry as retry_webhooks
 
 django_stubs_ext.monkeypatch()  # lets the admin classes below carry their model type
@@ -17,6 +19,30 @@ class SubscriptionInline(admin.TabularInline[Subscription, Customer]):
     fields = ("name", "processor_plan", "status", "quantity", "ends_at")
     readonly_fields = fields
     show_change_link = True
+
+
+class PriceInline(admin.TabularInline[Price, Product]):
+    model = Price
+    extra = 1
+    fields = ("processor_id", "amount", "currency", "interval", "interval_count", "active")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin[Product]):
+    """The local catalogue; bootstrap_subscriptions fills it, or add a processor's products and
+    prices here when it cannot (the processor of each price is its product's)."""
+
+    list_display = ("name", "processor", "processor_id", "active")
+    list_filter = ("processor", "active")
+    search_fields = ("name", "processor_id", "prices__processor_id")
+    inlines = (PriceInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for price in formset.save(commit=False):
+            price.processor = price.product.processor
+            price.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
 
 
 @admin.register(Customer)

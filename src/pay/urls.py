@@ -4,7 +4,8 @@ Every processor's webhook endpoint is ``webhooks/<processor>/`` here (``pay:webh
 The subscription pages may also be mounted under a prefix with arguments, e.g.
 ``path("teams/<slug:team>/billing/", include(("pay.urls", "pay"), namespace="team_pay"))``;
 they keep the prefix's arguments in their links. The Stripe pages are served when the
-``stripe`` SDK is installed. :func:`absolute_url` and :func:`require_same_site` (from
+``stripe`` SDK is installed, Paddle's checkout page and Braintree's payment page when
+theirs are. :func:`absolute_url` and :func:`require_same_site` (from
 :mod:`pay.absolute_urls`) build and check the URLs processors send buyers back to.
 """
 
@@ -46,6 +47,20 @@ if find_spec("stripe") is not None:
             stripe_views.payment_complete,
             name="stripe_payment_complete",
         ),
+    ]
+
+if find_spec("paddle_billing") is not None:
+    from pay.processors.paddle import views as paddle_views
+
+    urlpatterns += [
+        path("paddle/checkout/", paddle_views.checkout_page, name="paddle_checkout"),
+    ]
+
+if find_spec("braintree") is not None:
+    from pay.processors.braintree import views as braintree_views
+
+    urlpatterns += [
+        path("braintree/checkout/", braintree_views.checkout_page, name="braintree_checkout"),
     ]
 
 __all__ = ["absolute_url", "app_name", "require_same_site", "site_root", "urlpatterns"]

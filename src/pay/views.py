@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -143,7 +144,9 @@ def _default_quantity(holder: Billable) -> int:
 @require_POST
 @_billing_view
 def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
-    """Start the processor's checkout for the chosen price (Stripe Checkout, the fake's page)."""
+    """Start the processor's checkout for the chosen price: a hosted one (Stripe Checkout,
+    Lemon Squeezy), one opening on a page of this site (Paddle.js, the fake's page), or the
+    built-in payment page of a processor without one (Braintree's Drop-in UI)."""
     price = offered_prices().filter(processor_id=request.POST.get("price", "")).first()
     if price is None:
         messages.error(request, "That plan is not on sale. Choose one of the plans below.")
@@ -151,16 +154,35 @@ def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
     if current_subscription(holder) is not None:
         messages.info(request, "You are subscribed already. Change plans under Manage billing.")
         return HttpResponseRedirect(page_url(request, "subscription"))
+    customer = customer_for(holder)
+    if customer.processor in PAYMENT_PAGES:
+        payment_page = page_url(request, PAYMENT_PAGES[customer.processor])
+        return HttpResponseRedirect(f"{payment_page}?{urlencode({'price': price.processor_id})}")
     try:
-        session = customer_for(holder).checkout(
+        session = customer.checkout(
             line_items=[{"price": price.processor_id, "quantity": _default_quantity(holder)}],
             success_url=_return_url(request, "checkout_return"),
             cancel_url=_return_url(request, "subscription"),
+            **_checkout_page_options(request, customer.processor),
         )
     except PayError as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(page_url(request, "subscription"))
     return HttpResponseRedirect(session.url)
+
+
+#: Processors without a hosted checkout, and their built-in payment page (``pay:<name>``).
+PAYMENT_PAGES = {"braintree": "braintree_checkout"}
+
+#: Processors whose checkout opens on a page of this site: the option naming that page.
+CHECKOUT_PAGES = {"paddle_billing": ("checkout_url", "paddle_checkout")}
+
+
+def _checkout_page_options(request: HttpRequest, processor: str) -> dict[str, str]:
+    if processor not in CHECKOUT_PAGES:
+        return {}
+    option, page = CHECKOUT_PAGES[processor]
+    return {option: _return_url(request, page)}
 
 
 def _return_url(request: HttpRequest, name: str) -> str:
@@ -173,8 +195,13 @@ def _return_url(request: HttpRequest, name: str) -> str:
 def checkout_return(request: HttpRequest, holder: Billable) -> HttpResponse:
     """Where checkout sends the buyer back: record the subscription now, not at the webhook."""
     session_id = request.GET.get("session_id", "")
+    customer = customer_for(holder)
     try:
-        subscription = customer_for(holder).sync_checkout_session(session_id)
+        subscription = (
+            current_subscription(holder)
+            if "retrieve_checkout" in customer.backend.unsupported  # it comes by webhook
+            else customer.sync_checkout_session(session_id)
+        )
     except PayError as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(page_url(request, "subscription"))

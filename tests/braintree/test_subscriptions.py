@@ -379,3 +379,41 @@ def test_processor_subscription_is_the_sdk_object(braintree_double, braintree_cu
 
     assert remote.id == subscription.processor_id
     assert remote.plan_id == "basic-monthly"
+
+
+def test_swap_across_billing_cycles_on_a_trial_keeps_the_days_left(
+    braintree_double, braintree_customer, time_machine
+):
+    subscription = braintree_customer.subscribe(plan="pro-monthly", trial_period_days=14)
+    time_machine.move_to(START + timedelta(days=4))
+
+    subscription.swap("pro-yearly")
+
+    yearly = braintree_subscription(braintree_double, subscription)
+    assert subscription.status == "trialing"
+    assert subscription.trial_ends_at == START + timedelta(days=14)
+    assert (yearly["transactions"], yearly["discounts"]) == ([], [])
+
+
+def test_sync_subscriptions_filters_by_status(braintree_double, braintree_customer):
+    kept = braintree_customer.subscribe(plan="basic-monthly")
+    ended = braintree_customer.subscribe(name="extra", plan="pro-monthly")
+    ended.cancel_now()
+
+    assert [s.processor_id for s in braintree_customer.sync_subscriptions("canceled")] == [
+        ended.processor_id
+    ]
+    assert [s.processor_id for s in braintree_customer.sync_subscriptions("active")] == [
+        kept.processor_id
+    ]
+
+
+def test_a_plans_own_trial_applies_unless_refused(braintree_double, braintree_customer):
+    braintree_double.add_plan("trial-monthly", "10.00", trial_days=7)
+
+    on_trial = braintree_customer.subscribe(name="a", plan="trial-monthly")
+    without = braintree_customer.subscribe(name="b", plan="trial-monthly", trial_period=False)
+
+    assert on_trial.status == "trialing"
+    assert on_trial.trial_ends_at == START + timedelta(days=7)
+    assert without.status == "active"

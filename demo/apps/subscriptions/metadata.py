@@ -3,12 +3,14 @@
 Prices and amounts come from the processor's catalogue (``bootstrap_subscriptions`` copies
 it into the database); this module adds the slugs pages are gated by, the copy and the
 features. The products' ids differ by processor and, at Stripe, between test and live mode:
-they come from the ``DEMO_PRODUCT_IDS`` setting.
+they come from the ``DEMO_PRODUCT_IDS`` setting, read whenever ``ACTIVE_PRODUCTS`` is, so
+switching ``DEMO_PAYMENT_PROCESSOR`` (in a test, say) switches the products too.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from pay.metadata import PlanInterval, ProductMetadata
 
@@ -18,26 +20,48 @@ def product_ids() -> dict[str, str]:
     processor = settings.DEMO_PAYMENT_PROCESSOR
     if processor == "stripe":
         processor = "stripe-live" if settings.STRIPE_LIVE_MODE else "stripe-test"
-    ids: dict[str, str] = settings.DEMO_PRODUCT_IDS[processor]
+    ids: dict[str, str] | None = settings.DEMO_PRODUCT_IDS.get(processor)
+    if ids is None:
+        raise ImproperlyConfigured(
+            f"The demo has no product ids for {processor!r}: add DEMO_PRODUCT_IDS[{processor!r}]"
+            ' = {"starter": "...", "pro": "..."} to demo/config/settings.py, with the ids of the'
+            " products made at the processor."
+        )
+    if missing := [slug for slug, product_id in ids.items() if not product_id]:
+        raise ImproperlyConfigured(
+            f"The demo has no {processor} product id for {', '.join(missing)}: set "
+            f"DEMO_<PROCESSOR>_PRODUCT_{missing[0].upper()} and the like in the environment (see "
+            "DEMO_PRODUCT_IDS in demo/config/settings.py) to the ids of the products made there."
+        )
     return ids
 
 
 ACTIVE_PLAN_INTERVALS = [PlanInterval.MONTH, PlanInterval.YEAR]
 
-ACTIVE_PRODUCTS = [
-    ProductMetadata(
-        processor_id=product_ids()["starter"],
-        slug="starter",
-        name="Starter",
-        description="For small teams finding their feet.",
-        features=["Unlimited projects", "Plan-based content", "Email support"],
-    ),
-    ProductMetadata(
-        processor_id=product_ids()["pro"],
-        slug="pro",
-        name="Pro",
-        description="Everything in Starter, and the Pro-only pages.",
-        features=["Everything in Starter", "Pro-only pages", "Priority support"],
-        is_default=True,
-    ),
-]
+
+def active_products() -> list[ProductMetadata]:
+    ids = product_ids()
+    return [
+        ProductMetadata(
+            processor_id=ids["starter"],
+            slug="starter",
+            name="Starter",
+            description="For small teams finding their feet.",
+            features=["Unlimited projects", "Plan-based content", "Email support"],
+        ),
+        ProductMetadata(
+            processor_id=ids["pro"],
+            slug="pro",
+            name="Pro",
+            description="Everything in Starter, and the Pro-only pages.",
+            features=["Everything in Starter", "Pro-only pages", "Priority support"],
+            is_default=True,
+        ),
+    ]
+
+
+def __getattr__(name: str) -> object:
+    """``ACTIVE_PRODUCTS``, with the ids of the processor the settings name right now."""
+    if name == "ACTIVE_PRODUCTS":
+        return active_products()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from apps.teams.access import team_view
-from apps.teams.models import Team
+from apps.teams.access import TeamRequest, team_view
 from pay.errors import PayError
-
-from .seats import sync_seats
+from pay.seats import sync_holder
 
 
 @require_POST
 @team_view(admin_only=True)
-def sync_team_seats(request: HttpRequest) -> HttpResponse:
-    team: Team = request.team  # type: ignore[attr-defined]
+def sync_team_seats(request: TeamRequest) -> HttpResponse:
+    team = request.team
     try:
-        sync_seats(team)
+        sync_holder(team)
     except PayError as error:
         messages.error(request, str(error))
     else:

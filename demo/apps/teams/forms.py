@@ -7,7 +7,7 @@ from django import forms
 from .models import Invitation, Role, Team
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(forms.ModelForm[Invitation]):
     class Meta:
         model = Invitation
         fields = ["email", "role"]

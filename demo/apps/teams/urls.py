@@ -13,6 +13,11 @@ urlpatterns = [
         name="remove_member",
     ),
     path(
+        "t/<slug:team_slug>/team/members/<int:membership_id>/role/",
+        views.change_role,
+        name="change_role",
+    ),
+    path(
         "t/<slug:team_slug>/team/invitations/<int:invitation_id>/cancel/",
         views.cancel_invitation,
         name="cancel_invitation",

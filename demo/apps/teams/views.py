@@ -7,24 +7,26 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .access import team_view
+from apps.users.requests import SignedInRequest
+
+from .access import TeamRequest, team_view
 from .forms import InvitationForm
-from .models import Invitation, Membership, Role, Team
+from .models import Invitation, Membership, Role
 
 
 @team_view()
-def team_members(request: HttpRequest) -> HttpResponse:
-    return _members_page(request, InvitationForm(team=request.team))  # type: ignore[attr-defined]
+def team_members(request: TeamRequest) -> HttpResponse:
+    return _members_page(request, InvitationForm(team=request.team))
 
 
-def _members_page(request: HttpRequest, form: InvitationForm) -> HttpResponse:
-    team: Team = request.team  # type: ignore[attr-defined]
+def _members_page(request: TeamRequest, form: InvitationForm) -> HttpResponse:
+    team = request.team
     return render(
         request,
         "teams/members.html",
@@ -40,8 +42,8 @@ def _members_page(request: HttpRequest, form: InvitationForm) -> HttpResponse:
 
 @require_POST
 @team_view(admin_only=True)
-def invite(request: HttpRequest) -> HttpResponse:
-    team: Team = request.team  # type: ignore[attr-defined]
+def invite(request: TeamRequest) -> HttpResponse:
+    team = request.team
     form = InvitationForm(request.POST, team=team)
     if not form.is_valid():
         return _members_page(request, form)
@@ -61,8 +63,8 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @team_view(admin_only=True)
-def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
-    team: Team = request.team  # type: ignore[attr-defined]
+def remove_member(request: TeamRequest, membership_id: int) -> HttpResponse:
+    team = request.team
     membership = get_object_or_404(team.memberships, pk=membership_id)
     if membership.role == Role.OWNER:
         messages.error(request, "The team's owner cannot be removed.")
@@ -74,8 +76,24 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @team_view(admin_only=True)
-def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    team: Team = request.team  # type: ignore[attr-defined]
+def change_role(request: TeamRequest, membership_id: int) -> HttpResponse:
+    """Make a member an admin, or an admin a member; the owner stays the owner."""
+    team = request.team
+    membership = get_object_or_404(team.memberships, pk=membership_id)
+    role = request.POST.get("role", "")
+    if membership.role == Role.OWNER or role not in (Role.ADMIN, Role.MEMBER):
+        messages.error(request, "Choose admin or member, for someone other than the owner.")
+    else:
+        membership.role = role
+        membership.save(update_fields=["role"])
+        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+    return redirect("teams:members", team_slug=team.slug)
+
+
+@require_POST
+@team_view(admin_only=True)
+def cancel_invitation(request: TeamRequest, invitation_id: int) -> HttpResponse:
+    team = request.team
     invitation = get_object_or_404(team.invitations, pk=invitation_id, accepted_at=None)
     invitation.delete()
     messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
@@ -83,7 +101,7 @@ def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @login_required
-def accept_invitation(request: HttpRequest, token: UUID) -> HttpResponse:
+def accept_invitation(request: SignedInRequest, token: UUID) -> HttpResponse:
     invitation = get_object_or_404(Invitation, token=token, accepted_at=None)
     if request.method != "POST":
         return render(request, "teams/accept_invitation.html", {"invitation": invitation})

@@ -7,6 +7,7 @@ PAY_TEST_REQUIRE_SERVICES=1). Each step saves a screenshot under test-artifacts/
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,32 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
         page.screenshot(path=folder / f"{name}.png", full_page=True)
 
     return save
+
+
+PASSWORD = "a-long-demo-password"
+
+
+@pytest.fixture
+def sign_up() -> Callable[[Any, str], None]:
+    """``sign_up(page, email)``: a new account, landing on its team's dashboard."""
+
+    def sign_up(page: Any, email: str) -> None:
+        page.goto("/accounts/signup/")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password1]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(re.compile(r"/t/[\w-]+/$"))
+
+    return sign_up
+
+
+@pytest.fixture
+def tab() -> Callable[[Any, str], None]:
+    """``tab(page, "Team")``: follow one of the main navigation's tabs."""
+
+    def tab(page: Any, name: str) -> None:
+        nav = page.get_by_role("navigation", name="Main")
+        nav.get_by_role("link", name=name, exact=True).click()
+
+    return tab

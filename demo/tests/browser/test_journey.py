@@ -7,32 +7,13 @@ import re
 import pytest
 
 from apps.teams.models import Invitation, Team
-from pay.models import sync_catalogue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-demo-password"
 
-
-@pytest.fixture
-def catalogue(transactional_db: None) -> None:
-    sync_catalogue("fake_processor")
-
-
-def sign_up(page, email):
-    page.goto("/accounts/signup/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/t/[\w-]+/$"))
-
-
-def tab(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
-
-
-def test_a_team_subscribes_annually_grows_and_cancels(catalogue, new_page, screenshot):
+def test_a_team_subscribes_annually_grows_and_cancels(
+    catalogue, new_page, screenshot, sign_up, tab
+):
     page = new_page()
     page.goto("/")
     screenshot(page, "01-home")
@@ -78,6 +59,10 @@ def test_a_team_subscribes_annually_grows_and_cancels(catalogue, new_page, scree
     invitee.get_by_role("button", name="Accept the invitation").click()
     assert invitee.get_by_text("Welcome to Ada's team!").is_visible()
     screenshot(invitee, "13-joined-phone")
+    assert invitee.get_by_role("link", name="Subscription", exact=True).count() == 0
+    invitee.goto(page.url.replace("/team/", "/billing/subscription/"))
+    assert invitee.get_by_role("heading", name="You can't do that here").is_visible()
+    screenshot(invitee, "13b-member-cannot-manage-billing-phone")
 
     page.reload()
     assert page.get_by_test_id("seats-billed").inner_text() == "1"
@@ -100,8 +85,8 @@ def test_a_team_subscribes_annually_grows_and_cancels(catalogue, new_page, scree
     assert Team.objects.get(name="Ada's team").active_subscription().quantity == 2
 
 
-def test_a_starter_team_is_sent_to_upgrade_and_members_see_no_billing(
-    catalogue, new_page, screenshot
+def test_a_starter_team_is_sent_to_upgrade_for_the_pro_page(
+    catalogue, new_page, screenshot, sign_up, tab
 ):
     page = new_page()
     sign_up(page, "lin@small.test")
@@ -117,6 +102,10 @@ def test_a_starter_team_is_sent_to_upgrade_and_members_see_no_billing(
     assert page.get_by_text("That page is part of another plan").is_visible()
     screenshot(page, "01-upgrade-needed")
 
-    page.get_by_role("button", name="Log out").click()
+    page.goto("/accounts/logout/")
+    screenshot(page, "02-log-out")
+    page.get_by_role("button", name="Sign Out").click()
     page.goto("/accounts/login/")
-    screenshot(page, "02-log-in")
+    screenshot(page, "03-log-in")
+    page.get_by_role("link", name="Forgot your password?").click()
+    screenshot(page, "04-password-reset")

@@ -27,6 +27,9 @@ ENVIRONMENTS = {
     "production": braintree.Environment.Production,
 }
 
+#: The API credentials' settings, in the order the SDK's Configuration takes them.
+CREDENTIALS = ("BRAINTREE_MERCHANT_ID", "BRAINTREE_PUBLIC_KEY", "BRAINTREE_PRIVATE_KEY")
+
 #: Transaction statuses of a payment the bank or Braintree's fraud tools turned down.
 DECLINED_STATUSES = ("processor_declined", "gateway_rejected", "settlement_declined", "failed")
 
@@ -68,12 +71,13 @@ def plan_credit_discount() -> str:
 
 def build_gateway() -> braintree.BraintreeGateway:
     where = "calls to Braintree (Control Panel > Settings > API)"
+    merchant_id, public_key, private_key = (conf.required(name, where) for name in CREDENTIALS)
     return braintree.BraintreeGateway(
         braintree.Configuration(
             environment=environment(),
-            merchant_id=conf.required("BRAINTREE_MERCHANT_ID", where),
-            public_key=conf.required("BRAINTREE_PUBLIC_KEY", where),
-            private_key=conf.required("BRAINTREE_PRIVATE_KEY", where),
+            merchant_id=merchant_id,
+            public_key=public_key,
+            private_key=private_key,
             timeout=TIMEOUT,
             wrap_http_exceptions=True,
         )

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.teams.models import create_team
-from pay.errors import PayError
-from pay.models import sync_catalogue
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
@@ -25,10 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        try:
-            sync_catalogue(settings.DEMO_PAYMENT_PROCESSOR)
-        except PayError as error:
-            self.stderr.write(f"The plans could not be loaded from the processor: {error}")
+        call_command("bootstrap_subscriptions", verbosity=0)
         seed_demo_user()
         self.stdout.write(
             self.style.SUCCESS(
