@@ -86,6 +86,7 @@ def test_upgrade_checkout_and_return(signed_in: Client, user: Any, catalogue: An
     shown = signed_in.get("/pay/subscription/").content.decode()
     assert "Thank you! Your subscription is active." in shown
     assert "Renews on" in shown
+    assert "Visa ending in 4242" in shown
     assert "Manage billing" in shown
 
 

@@ -51,6 +51,9 @@ def test_returning_from_checkout_records_the_subscription_at_once(stripe_double,
     assert subscription.quantity == 5
     assert subscription.active()
     assert customer.subscribed("team")
+    card = customer.default_payment_method
+    assert card is not None
+    assert (card.brand, card.last4) == ("visa", "4242")
 
 
 def test_a_checkout_that_is_not_finished_records_nothing(stripe_double, user):

@@ -299,6 +299,8 @@ class Customer(models.Model):
         session = self.backend.retrieve_checkout(session_id)
         if not self.processor_id or session.customer_processor_id != self.processor_id:
             raise InvalidAction("That checkout session belongs to another customer.")
+        if session.payment_method is not None:
+            self.record_payment_method(session.payment_method)
         if session.subscription is None:
             return None
         existing = self.subscriptions.filter(processor_id=session.subscription.processor_id).first()

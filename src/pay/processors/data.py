@@ -140,6 +140,8 @@ class CheckoutSession:
     customer_processor_id: str
     status: str = "open"  # "open", "complete" or "expired"
     subscription: SubscriptionDetails | None = None
+    #: The payment method the buyer paid with, once complete, when the processor says.
+    payment_method: PaymentMethodDetails | None = None
     data: dict[str, Any] = field(default_factory=dict)
 
 

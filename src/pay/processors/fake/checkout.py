@@ -26,6 +26,7 @@ from pay.processors.data import (
     CheckoutSession,
     CustomerDetails,
     OwnerDetails,
+    PaymentMethodDetails,
     SubscribeRequest,
     SubscriptionDetails,
     SubscriptionStatus,
@@ -86,7 +87,8 @@ class FakeCheckout(FakeSubscriptions):
         subscription = dataclasses.replace(
             self.subscribe(customer, request), processor_id=subscription_id_for(session_id)
         )
-        paid = {**session, "status": "complete", "card": brand}
+        card = {"brand": brand, "last4": "".join(card_number.split())[-4:]}
+        paid = {**session, "status": "complete", "card": card}
         paid["subscription"] = _subscription_to_json(subscription)
         return _session(_encode(paid))
 
@@ -112,6 +114,7 @@ def _session(session_id: str) -> CheckoutSession:
         customer_processor_id=session["customer"],
         status=session["status"],
         subscription=_subscription_from_json(subscription) if subscription else None,
+        payment_method=_card(session_id, session["card"]) if session.get("card") else None,
         data={key: session[key] for key in ("price", "quantity", "success_url", "cancel_url")},
     )
 
@@ -149,6 +152,16 @@ def _subscription_from_json(fields: dict[str, Any]) -> SubscriptionDetails:
     }
     return SubscriptionDetails(
         **{**fields, **dates, "status": SubscriptionStatus(fields["status"])}
+    )
+
+
+def _card(session_id: str, card: dict[str, str]) -> PaymentMethodDetails:
+    """The test card a session was paid with, as the customer's default payment method."""
+    return PaymentMethodDetails(
+        processor_id=f"fake_pm_{hashlib.sha256(session_id.encode()).hexdigest()[:16]}",
+        brand=card["brand"],
+        last4=card["last4"],
+        default=True,
     )
 
 

@@ -9,10 +9,23 @@ from stripe.params.checkout import (
     SessionCreateParamsSubscriptionData,
 )
 
-from pay.processors.data import CheckoutRequest, CheckoutSession, CustomerDetails, LineItem
+from pay.processors.data import (
+    CheckoutRequest,
+    CheckoutSession,
+    CustomerDetails,
+    LineItem,
+    PaymentMethodDetails,
+)
 
 from .client import StripeAPI, idempotency_key, stripe_errors, with_options
-from .translate import NAME_KEY, OWNER_KEY, checkout_session, object_id, subscription_details
+from .translate import (
+    NAME_KEY,
+    OWNER_KEY,
+    checkout_session,
+    object_id,
+    payment_method_details,
+    subscription_details,
+)
 
 #: Stripe replaces this in ``success_url`` with the session's id.
 SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
@@ -65,12 +78,22 @@ class StripeCheckout(StripeAPI):
     @stripe_errors()
     def retrieve_checkout(self, session_id: str) -> CheckoutSession:
         session = self.client.v1.checkout.sessions.retrieve(session_id)
-        subscription = None
-        if session.status == "complete" and session.subscription:
-            subscription = subscription_details(
-                self.fetch_subscription(object_id(session.subscription))
-            )
-        return checkout_session(session, subscription)
+        if session.status != "complete" or not session.subscription:
+            return checkout_session(session)
+        subscription = self.fetch_subscription(object_id(session.subscription))
+        method_id = object_id(subscription.default_payment_method)
+        return checkout_session(
+            session,
+            subscription_details(subscription),
+            self._paid_with(object_id(session.customer), method_id) if method_id else None,
+        )
+
+    def _paid_with(self, customer_id: str, method_id: str) -> PaymentMethodDetails:
+        """The card a checkout was paid with; the customer's default unless they chose
+        another one as default at Stripe."""
+        method = self.client.v1.payment_methods.retrieve(method_id)
+        default = self.default_payment_method_id(customer_id) in ("", method_id)
+        return payment_method_details(method, default)
 
     @stripe_errors()
     def billing_portal_url(self, customer: CustomerDetails, return_url: str) -> str:

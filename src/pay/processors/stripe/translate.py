@@ -175,7 +175,9 @@ def payment_method_details(
 
 
 def checkout_session(
-    session: stripe.checkout.Session, subscription: SubscriptionDetails | None = None
+    session: stripe.checkout.Session,
+    subscription: SubscriptionDetails | None = None,
+    payment_method: PaymentMethodDetails | None = None,
 ) -> CheckoutSession:
     return CheckoutSession(
         processor_id=session.id,
@@ -184,6 +186,7 @@ def checkout_session(
         customer_processor_id=object_id(session.customer),
         status=session.status or "open",
         subscription=subscription,
+        payment_method=payment_method,
         data={
             "payment_status": session.payment_status,
             "client_reference_id": session.client_reference_id or "",
