@@ -93,6 +93,12 @@ def test_bootstrap_on_the_fake_processor(capsys: Any) -> None:
     ]
 
 
+def test_bootstrap_quietly(capsys: Any) -> None:
+    call_command("bootstrap_subscriptions", verbosity=0)
+    assert capsys.readouterr().out == ""
+    assert Price.objects.filter(processor_id="pro-annual").exists()
+
+
 def test_bootstrap_names_a_disabled_processor() -> None:
     with pytest.raises(CommandError, match="not enabled"):
         call_command("bootstrap_subscriptions", processor="stripe")

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             prices = sync_catalogue(processor)
         except PayError as error:
             raise CommandError(str(error)) from error
+        if options["verbosity"] == 0:
+            return
         for price in prices:
             self.stdout.write(f"Synchronized plan {price.processor_id}")
         self.stdout.write("")

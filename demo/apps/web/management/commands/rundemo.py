@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
@@ -25,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, addrport: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         # Its output is a metadata module to paste; the demo has one (apps/subscriptions).
-        call_command("bootstrap_subscriptions", stdout=StringIO())
+        call_command("bootstrap_subscriptions", verbosity=0)
         seed_demo_user()
         self.stdout.write(
             self.style.SUCCESS(
