@@ -307,3 +307,24 @@ def test_an_admin_upgrades_the_team_and_manages_its_billing(harness, team, owner
 
     manage = client.post(url("team_pay:manage_billing", team))
     harness.assert_manage_billing(manage["Location"], team)
+
+
+@pytest.mark.parametrize("harness", ["braintree"], indirect=True)
+def test_braintree_is_cancelled_and_resumed_on_the_built_in_billing_page(
+    harness, team, owner, member, login
+):
+    client = login(owner)
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": "pro-monthly"})
+    client.post(upgrade["Location"], {"payment_method_nonce": "fake-valid-nonce"})
+    [braintree_subscription] = harness.double.subscriptions.values()
+
+    client.post(url("team_pay:billing_action", team, "cancel"))
+    team.forget_subscriptions()
+    assert team.active_subscription().on_grace_period()
+    assert braintree_subscription["number_of_billing_cycles"] == 1  # billing stops at period end
+    assert "Resume" in client.get(url("team_pay:billing", team)).content.decode()
+
+    client.post(url("team_pay:billing_action", team, "resume"))
+    team.forget_subscriptions()
+    assert not team.active_subscription().cancelled()
+    assert braintree_subscription["number_of_billing_cycles"] is None
