@@ -13,12 +13,15 @@ import abc
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
+from django.core import mail
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from apps.teams.models import Team
@@ -74,11 +77,16 @@ def posted(requests: list[tuple[str, str, Any]], path: str) -> list[Any]:
     return [body for verb, at, body in requests if (verb, at) == ("POST", path)]
 
 
-def deliver(client: Client, processor: str, signed: list[tuple[bytes, dict[str, str]]]) -> None:
-    """POST each signed webhook to the demo's endpoint for ``processor``; each must be taken."""
+#: A webhook as the processor posts it: the body and the headers.
+Delivery = tuple[bytes, dict[str, str]]
+
+
+def deliver(client: Client, processor: str, deliveries: list[Delivery]) -> None:
+    """POST each webhook to the demo's endpoint for ``processor``; each must be taken."""
     endpoint = reverse("pay:webhook", kwargs={"processor": processor})
-    for body, headers in signed:
-        response = client.post(endpoint, body, content_type="application/json", headers=headers)
+    for body, headers in deliveries:
+        content_type = headers.get("Content-Type", "application/x-www-form-urlencoded")
+        response = client.post(endpoint, body, content_type=content_type, headers=headers)
         assert response.status_code == 200, response.content
 
 
@@ -328,3 +336,54 @@ def test_braintree_is_cancelled_and_resumed_on_the_built_in_billing_page(
     team.forget_subscriptions()
     assert not team.active_subscription().cancelled()
     assert braintree_subscription["number_of_billing_cycles"] is None
+
+
+def end_at_paddle(harness: PaddleHarness, subscription: Subscription) -> list[Delivery]:
+    from tests.paddle.double import signed_delivery
+
+    subscription.cancel_now()
+    return [signed_delivery(e) for e in harness.double.events_of("subscription.canceled")]
+
+
+def end_at_braintree(harness: BraintreeHarness, subscription: Subscription) -> list[Delivery]:
+    from tests.braintree.webhooks import delivery
+
+    subscription.cancel_now()
+    body = delivery(
+        subscription.customer.backend, "subscription_canceled", subscription.processor_id
+    )
+    return [(body, {})]
+
+
+def end_at_lemon_squeezy(
+    harness: LemonSqueezyHarness, subscription: Subscription
+) -> list[Delivery]:
+    from tests.lemon_squeezy.double import signed_delivery
+
+    subscription.cancel()  # Lemon Squeezy's only cancellation: it expires at the period's end
+    with time_machine.travel(subscription.ends_at + timedelta(hours=1)):
+        subscription.sync()
+    return [signed_delivery(e) for e in harness.double.events_of("subscription_expired")]
+
+
+@pytest.mark.parametrize(
+    ("harness", "end"),
+    [
+        ("paddle_billing", end_at_paddle),
+        ("braintree", end_at_braintree),
+        ("lemon_squeezy", end_at_lemon_squeezy),
+    ],
+    indirect=["harness"],
+)
+def test_an_ended_subscription_mails_the_site_admins(harness, end, team, owner, member, login):
+    client = login(owner)
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_annual})
+    harness.checkout(client, team, upgrade)
+    subscription = team.active_subscription()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        deliver(client, harness.name, end(harness, subscription))
+
+    [message] = [m for m in mail.outbox if "Subscription cancelled" in m.subject]
+    assert message.subject.endswith("Subscription cancelled: Acme")
+    assert subscription.processor_id in message.body
