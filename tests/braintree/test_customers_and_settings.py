@@ -127,3 +127,18 @@ def test_wrong_keys_are_a_configuration_error(braintree_double, settings, user):
 
     customer.refresh_from_db()
     assert customer.processor_id is None
+
+
+def test_manage_py_check_names_missing_settings(braintree_double, settings, monkeypatch):
+    from pay.checks import processor_settings
+
+    assert processor_settings() == []
+
+    monkeypatch.delenv("BRAINTREE_PRIVATE_KEY", raising=False)
+    del settings.BRAINTREE_PRIVATE_KEY
+    settings.BRAINTREE_ENVIRONMENT = "live"
+
+    messages = {message.id: message.msg for message in processor_settings()}
+    assert messages.keys() == {"pay.braintree.E001", "pay.braintree.E002"}
+    assert messages["pay.braintree.E001"].startswith("BRAINTREE_PRIVATE_KEY is not set")
+    assert messages["pay.braintree.E002"].endswith("not 'live'.")

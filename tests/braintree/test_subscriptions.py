@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from pay.errors import InvalidAction, NotSupported, PaymentDeclined
+from pay.errors import InvalidAction, NotSupported, PaymentDeclined, ProcessorError
 from pay.models import Subscription
 
 pytestmark = pytest.mark.django_db
@@ -179,13 +179,17 @@ def test_cancel_during_a_trial_cancels_at_braintree_and_keeps_the_trial(
 
     subscription.cancel()
 
-    assert braintree_subscription(braintree_double, subscription)["status"] == "Canceled"
+    remote = braintree_subscription(braintree_double, subscription)
+    assert (remote["status"], remote["number_of_billing_cycles"]) == ("Canceled", 1)
+    assert remote["transactions"] == []
     assert subscription.ends_at == subscription.trial_ends_at
+    assert subscription.status == "trialing"
     assert subscription.on_trial()
     assert subscription.active()
 
-    subscription.sync()  # Braintree says cancelled; the trial's grace period stays
+    subscription.sync()  # Braintree's own state says the same
     assert subscription.ends_at == subscription.trial_ends_at
+    assert subscription.active()
 
 
 def test_resume_after_cancelling_a_trial_starts_a_new_one_for_the_days_left(
@@ -203,6 +207,23 @@ def test_resume_after_cancelling_a_trial_starts_a_new_one_for_the_days_left(
     assert subscription.ends_at is None
     assert subscription.trial_ends_at == START + timedelta(days=14)
     assert Subscription.objects.count() == 1
+
+
+def test_cancelling_a_past_due_subscription_ends_it_at_once(
+    braintree_double, braintree_customer, time_machine
+):
+    subscription = braintree_customer.subscribe(plan="basic-monthly")
+    braintree_double.subscriptions[subscription.processor_id]["price"] = 2000  # declined
+    time_machine.move_to(datetime(2026, 4, 10, 8, tzinfo=UTC))
+    subscription.sync()
+    assert subscription.past_due()
+
+    with pytest.raises(ProcessorError, match=r"price changing fields on past due.*91920"):
+        subscription.change_quantity(2)
+    subscription.cancel()
+
+    assert braintree_subscription(braintree_double, subscription)["status"] == "Canceled"
+    assert subscription.ended()
 
 
 def test_cancel_now_ends_it_at_once(braintree_double, braintree_customer):
@@ -223,6 +244,8 @@ def test_cancel_now_during_a_cancelled_trial_ends_the_grace_period(
 
     subscription.cancel_now()
 
+    assert subscription.ended()
+    subscription.sync()
     assert subscription.ended()
 
 
@@ -297,6 +320,18 @@ def test_swap_from_yearly_to_monthly_spreads_the_credit_over_several_months(
     assert monthly["transactions"][0]["amount"] == Decimal("0.47")
 
 
+def test_swap_across_billing_cycles_without_proration_gives_no_credit(
+    braintree_double, braintree_customer
+):
+    subscription = braintree_customer.subscribe(plan="pro-monthly")
+
+    subscription.swap("pro-yearly", prorate_charges=False)
+
+    yearly = braintree_subscription(braintree_double, subscription)
+    assert yearly["discounts"] == []
+    assert yearly["transactions"][0]["amount"] == Decimal("250.00")
+
+
 def test_swap_refuses_options_braintree_does_not_take(braintree_double, braintree_customer):
     subscription = braintree_customer.subscribe(plan="basic-monthly")
 
@@ -344,3 +379,41 @@ def test_processor_subscription_is_the_sdk_object(braintree_double, braintree_cu
 
     assert remote.id == subscription.processor_id
     assert remote.plan_id == "basic-monthly"
+
+
+def test_swap_across_billing_cycles_on_a_trial_keeps_the_days_left(
+    braintree_double, braintree_customer, time_machine
+):
+    subscription = braintree_customer.subscribe(plan="pro-monthly", trial_period_days=14)
+    time_machine.move_to(START + timedelta(days=4))
+
+    subscription.swap("pro-yearly")
+
+    yearly = braintree_subscription(braintree_double, subscription)
+    assert subscription.status == "trialing"
+    assert subscription.trial_ends_at == START + timedelta(days=14)
+    assert (yearly["transactions"], yearly["discounts"]) == ([], [])
+
+
+def test_sync_subscriptions_filters_by_status(braintree_double, braintree_customer):
+    kept = braintree_customer.subscribe(plan="basic-monthly")
+    ended = braintree_customer.subscribe(name="extra", plan="pro-monthly")
+    ended.cancel_now()
+
+    assert [s.processor_id for s in braintree_customer.sync_subscriptions("canceled")] == [
+        ended.processor_id
+    ]
+    assert [s.processor_id for s in braintree_customer.sync_subscriptions("active")] == [
+        kept.processor_id
+    ]
+
+
+def test_a_plans_own_trial_applies_unless_refused(braintree_double, braintree_customer):
+    braintree_double.add_plan("trial-monthly", "10.00", trial_days=7)
+
+    on_trial = braintree_customer.subscribe(name="a", plan="trial-monthly")
+    without = braintree_customer.subscribe(name="b", plan="trial-monthly", trial_period=False)
+
+    assert on_trial.status == "trialing"
+    assert on_trial.trial_ends_at == START + timedelta(days=7)
+    assert without.status == "active"

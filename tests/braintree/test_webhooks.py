@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pay.errors import WebhookInvalid
-from pay.processors.data import ChargeChanged, PaymentProblem, SubscriptionChanged
+from pay.processors.data import (
+    ChargeChanged,
+    ChargeSucceeded,
+    PaymentMethodRemoved,
+    PaymentProblem,
+    SubscriptionChanged,
+)
 
 from .webhooks import delivery, fields, form, signed
 
@@ -103,9 +109,17 @@ def test_a_body_that_is_not_braintrees_form_is_refused(processor, body):
         processor.verify_webhook(body, {})
 
 
-def test_a_signed_payload_that_is_not_a_notification_is_refused(processor):
-    with pytest.raises(WebhookInvalid, match="not a Braintree notification"):
-        processor.verify_webhook(signed(b"<nonsense/>"), {})
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<nonsense/>",
+        b"<notification><kind>check</kind></notification>",
+        b"<notification><kind>check</kind><subject>text</subject></notification>",
+    ],
+)
+def test_a_signed_payload_that_is_not_a_notification_is_refused(processor, xml):
+    with pytest.raises(WebhookInvalid, match=r"not a Braintree notification|no timestamp"):
+        processor.verify_webhook(signed(xml), {})
 
 
 # Translation: the subscription is re-read, so the change is its current state.
@@ -132,23 +146,60 @@ def test_subscription_notifications_report_the_current_subscription(processor, b
     assert change.subscription.ends_at == NOW
 
 
+def test_a_trial_cancelled_for_its_end_stays_on_trial_when_braintree_reports_it(
+    processor, braintree_customer
+):
+    subscription = braintree_customer.subscribe(plan="basic-monthly", trial_period_days=14)
+    subscription.cancel()
+
+    (change,) = processor.translate_webhook(
+        verified(processor, "subscription_canceled", subscription.processor_id)
+    )
+
+    assert isinstance(change, SubscriptionChanged)
+    assert change.subscription.status == "trialing"
+    assert change.subscription.ends_at == NOW + timedelta(days=14)
+
+
+def from_double(processor, double, kind):
+    return processor.verify_webhook(signed(double.notification(kind)), {})
+
+
 def test_a_successful_renewal_reports_the_subscription_and_its_sale(
-    processor, braintree_customer, time_machine
+    processor, braintree_double, braintree_customer, time_machine
 ):
     subscription = braintree_customer.subscribe(plan="basic-monthly")
     time_machine.move_to(datetime(2026, 4, 10, 8, tzinfo=UTC))
+    subscription.sync()  # Braintree renews it: the double bills when asked
 
     changes = processor.translate_webhook(
-        verified(processor, "subscription_charged_successfully", subscription.processor_id)
+        from_double(processor, braintree_double, "subscription_charged_successfully")
     )
 
     renewed, sale = changes
     assert isinstance(renewed, SubscriptionChanged)
     assert renewed.subscription.current_period_start == datetime(2026, 4, 10, tzinfo=UTC)
-    assert isinstance(sale, ChargeChanged)
+    assert isinstance(sale, ChargeSucceeded)
     assert sale.charge.amount == 1000
     assert sale.charge.subscription_processor_id == subscription.processor_id
     assert sale.customer_processor_id == braintree_customer.processor_id
+
+
+def test_a_renewal_processed_late_reports_its_own_sale_and_the_current_subscription(
+    processor, braintree_double, braintree_customer, time_machine
+):
+    subscription = braintree_customer.subscribe(plan="basic-monthly")
+    time_machine.move_to(datetime(2026, 4, 10, 8, tzinfo=UTC))
+    subscription.sync()
+    april_sale = braintree_double.subscriptions[subscription.processor_id]["transactions"][0]
+    april = from_double(processor, braintree_double, "subscription_charged_successfully")
+    time_machine.move_to(datetime(2026, 5, 10, 8, tzinfo=UTC))
+    subscription.sync()
+
+    renewed, sale = processor.translate_webhook(april)  # a retry from the webhook log
+
+    assert sale.charge.processor_id == april_sale["id"]
+    assert renewed.subscription.current_period_start == datetime(2026, 5, 10, tzinfo=UTC)
 
 
 def test_a_failed_renewal_reports_a_payment_problem(
@@ -157,9 +208,10 @@ def test_a_failed_renewal_reports_a_payment_problem(
     subscription = braintree_customer.subscribe(plan="basic-monthly")
     braintree_double.subscriptions[subscription.processor_id]["price"] = 2000  # declined
     time_machine.move_to(datetime(2026, 4, 10, 8, tzinfo=UTC))
+    subscription.sync()
 
     changes = processor.translate_webhook(
-        verified(processor, "subscription_charged_unsuccessfully", subscription.processor_id)
+        from_double(processor, braintree_double, "subscription_charged_unsuccessfully")
     )
 
     past_due, problem = changes
@@ -171,6 +223,32 @@ def test_a_failed_renewal_reports_a_payment_problem(
         reason="Do Not Honor",
         amount=200000,
         currency="usd",
+    )
+
+
+def test_a_settled_sale_or_refund_reports_the_sale(processor, braintree_double, braintree_customer):
+    charge = braintree_customer.charge(2500)
+    braintree_double.settle(charge.processor_id)
+
+    (settled,) = processor.translate_webhook(
+        from_double(processor, braintree_double, "transaction_settled")
+    )
+    charge.refund(1000)
+    refund_id = charge.data["refunds"][0]["id"]
+    braintree_double.settle(refund_id)
+    (refunded,) = processor.translate_webhook(
+        from_double(processor, braintree_double, "transaction_settled")
+    )
+
+    assert isinstance(settled, ChargeChanged)
+    assert settled.customer_processor_id == braintree_customer.processor_id
+    assert (settled.charge.processor_id, settled.charge.data["status"]) == (
+        charge.processor_id,
+        "settled",
+    )
+    assert (refunded.charge.processor_id, refunded.charge.amount_refunded) == (
+        charge.processor_id,
+        1000,
     )
 
 
@@ -188,6 +266,14 @@ def test_a_stored_notification_is_translated_after_the_tolerance(
     )
 
     assert [type(change) for change in changes] == [SubscriptionChanged]
+
+
+def test_a_revoked_paypal_agreement_removes_the_payment_method(processor):
+    (change,) = processor.translate_webhook(
+        verified(processor, "payment_method_revoked_by_customer", "pm_token")
+    )
+
+    assert change == PaymentMethodRemoved("a-customer-id", "pm_token")
 
 
 @pytest.mark.parametrize(

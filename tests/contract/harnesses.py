@@ -2,8 +2,8 @@
 
 A harness enables its processor (pointing its SDK at the test double when it
 has one) and hands out customers ready to subscribe. A processor that cannot
-subscribe or charge through its API (Paddle: only its checkout can) overrides
-:meth:`Harness.subscribe` and :meth:`Harness.charge` to do it its own way, so
+subscribe or charge through its API (Paddle, Lemon Squeezy: only their checkouts
+can) overrides :meth:`Harness.subscribe` and :meth:`Harness.charge` to do it its own way, so
 the contract still covers everything that follows. To put a new processor
 through the contract, write a Harness subclass and add it to HARNESSES.
 """
@@ -16,8 +16,8 @@ from pay.models import Charge, Customer, Subscription
 from tests.braintree.double import enable_braintree
 from tests.lemon_squeezy import flows as lemon_squeezy_flows
 from tests.lemon_squeezy.double import enable_lemon_squeezy
+from tests.paddle import flows as paddle_flows
 from tests.paddle.double import enable_paddle
-from tests.paddle.flows import charge_through_checkout, subscribe_through_checkout
 
 
 class Harness:
@@ -80,17 +80,10 @@ class StripeHarness(Harness):
         configure(settings, self.double)
 
 
-class PaddleHarness(Harness):
-    """Paddle subscribes and charges only in its checkout: the buyer's part is simulated
-    by the double, and the result comes back as Paddle sends it."""
-
-    processor = "paddle_billing"
-    plans = ("pri_basic_monthly", "pri_pro_monthly")
-
-    def start(self, settings: Any) -> None:
-        self.double = enable_paddle(settings)
-        for plan in self.plans:
-            self.double.add_price(plan, 1500)
+class HostedCheckoutHarness(Harness):
+    """For processors that subscribe and charge only in their checkout (Paddle, Lemon
+    Squeezy): the buyer's part is simulated by the double, and the result comes back as the
+    processor sends it. Trials live on prices there, so a trial buys a price that has one."""
 
     def subscribe(
         self,
@@ -101,18 +94,55 @@ class PaddleHarness(Harness):
         quantity: int = 1,
         trial_period_days: int | None = None,
     ) -> Subscription:
-        """Paddle puts trials on prices, so a trial buys a price with one."""
-        price = plan
-        if trial_period_days:
-            price = f"{plan}_trial_{trial_period_days}d"
-            self.double.add_price(price, 1500, trial_days=trial_period_days)
-        return subscribe_through_checkout(customer, self.double, price, quantity, name)
+        price = self.price_with_trial(plan, trial_period_days) if trial_period_days else plan
+        return self.subscribe_through_checkout(customer, price, quantity, name)
 
     def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
-        """A one-time price bought in checkout; the charge comes by webhook."""
+        return self.charge_through_checkout(customer, self.one_time_price(amount, currency))
+
+    def price_with_trial(self, plan: str, days: int) -> str:
+        """A price like ``plan`` with a trial of ``days``."""
+        raise NotImplementedError
+
+    def one_time_price(self, amount: int, currency: str) -> str:
+        """A price for a one-time payment of ``amount``."""
+        raise NotImplementedError
+
+    def subscribe_through_checkout(
+        self, customer: Customer, price: str, quantity: int, name: str
+    ) -> Subscription:
+        raise NotImplementedError
+
+    def charge_through_checkout(self, customer: Customer, price: str) -> Charge:
+        raise NotImplementedError
+
+
+class PaddleHarness(HostedCheckoutHarness):
+    processor = "paddle_billing"
+    plans = ("pri_basic_monthly", "pri_pro_monthly")
+
+    def start(self, settings: Any) -> None:
+        self.double = enable_paddle(settings)
+        for plan in self.plans:
+            self.double.add_price(plan, 1500)
+
+    def price_with_trial(self, plan: str, days: int) -> str:
+        price = f"{plan}_trial_{days}d"
+        self.double.add_price(price, 1500, trial_days=days)
+        return price
+
+    def one_time_price(self, amount: int, currency: str) -> str:
         price = f"pri_once_{amount}_{currency}"
         self.double.add_price(price, amount, currency=currency.upper(), interval=None)
-        return charge_through_checkout(customer, self.double, price)
+        return price
+
+    def subscribe_through_checkout(
+        self, customer: Customer, price: str, quantity: int, name: str
+    ) -> Subscription:
+        return paddle_flows.subscribe_through_checkout(customer, self.double, price, quantity, name)
+
+    def charge_through_checkout(self, customer: Customer, price: str) -> Charge:
+        return paddle_flows.charge_through_checkout(customer, self.double, price)
 
 
 class BraintreeHarness(Harness):
@@ -137,10 +167,7 @@ class BraintreeHarness(Harness):
         return "fake-valid-nonce"
 
 
-class LemonSqueezyHarness(Harness):
-    """Lemon Squeezy, like Paddle, subscribes and charges only in its checkout; the result
-    comes back by signed webhook."""
-
+class LemonSqueezyHarness(HostedCheckoutHarness):
     processor = "lemon_squeezy"
     plans = ("101", "102")
 
@@ -149,29 +176,25 @@ class LemonSqueezyHarness(Harness):
         for plan in self.plans:
             self.double.add_variant(plan, 1500)
 
-    def subscribe(
-        self,
-        customer: Customer,
-        *,
-        name: str = "default",
-        plan: str = "default",
-        quantity: int = 1,
-        trial_period_days: int | None = None,
-    ) -> Subscription:
-        """Lemon Squeezy puts trials on variants, so a trial buys a variant with one."""
-        variant = plan
-        if trial_period_days:
-            variant = f"{plan}{trial_period_days:03d}"
-            self.double.add_variant(variant, 1500, trial_days=trial_period_days)
-        return lemon_squeezy_flows.subscribe_through_checkout(
-            customer, self.double, variant, quantity, name
-        )
+    def price_with_trial(self, plan: str, days: int) -> str:
+        variant = f"{plan}{days:03d}"
+        self.double.add_variant(variant, 1500, trial_days=days)
+        return variant
 
-    def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
-        """A one-time variant bought in checkout; the charge comes by webhook."""
+    def one_time_price(self, amount: int, currency: str) -> str:
         variant = str(900000 + len(self.double.variants))
         self.double.add_variant(variant, amount, currency=currency.upper(), interval=None)
-        return lemon_squeezy_flows.charge_through_checkout(customer, self.double, variant)
+        return variant
+
+    def subscribe_through_checkout(
+        self, customer: Customer, price: str, quantity: int, name: str
+    ) -> Subscription:
+        return lemon_squeezy_flows.subscribe_through_checkout(
+            customer, self.double, price, quantity, name
+        )
+
+    def charge_through_checkout(self, customer: Customer, price: str) -> Charge:
+        return lemon_squeezy_flows.charge_through_checkout(customer, self.double, price)
 
 
 HARNESSES: dict[str, type[Harness]] = {

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client, TestCase
 
 from tests.braintree.conftest import braintree_customer, braintree_double
 from tests.lemon_squeezy.conftest import lemon, lemon_customer
-from tests.paddle.conftest import paddle, paddle_customer
+from tests.paddle.conftest import BASIC, PRO, checkout, paddle, paddle_customer
 from tests.stripe.conftest import stripe_customer, stripe_processor
 from tests.stripe_double import StripeDouble, sign_webhook
 from tests.stripe_double.plugin import WEBHOOK_SECRET
@@ -51,3 +53,30 @@ def deliver_stripe(client: Client, event: dict[str, Any], url: str = STRIPE_URL)
 def deliver_all(client: Client, double: StripeDouble) -> list[int]:
     """Deliver every event the double recorded, in order; the answers' status codes."""
     return [deliver_stripe(client, event).status_code for event in double.events]
+
+
+def state(subscription: Any) -> Any:
+    subscription.refresh_from_db()
+    return subscription.details()
+
+
+@pytest.fixture
+def paddle_lifecycle(paddle, paddle_customer, time_machine):
+    """A Paddle subscription created, updated twice and cancelled, a minute apart; its
+    four snapshot events and the final state."""
+    time_machine.move_to("2026-01-01T00:00:00Z", tick=False)
+    subscription = checkout(paddle_customer, paddle, BASIC)
+    for change in (lambda: subscription.change_quantity(3), lambda: subscription.swap(PRO)):
+        time_machine.shift(timedelta(minutes=1))
+        change()
+    time_machine.shift(timedelta(minutes=1))
+    subscription.cancel_now()
+    types = ("subscription.created", "subscription.updated", "subscription.canceled")
+    events = [event for event in paddle.events if event["event_type"] in types]
+    assert [e["event_type"] for e in events] == [
+        "subscription.created",
+        "subscription.updated",
+        "subscription.updated",
+        "subscription.canceled",
+    ]
+    return events, state(subscription)

@@ -13,8 +13,9 @@ from django.test import Client
 
 from pay.models import Charge, PaymentMethod, Subscription, Webhook
 from pay.webhooks import subscribe, unsubscribe
+from tests.paddle.double import signed_delivery
 
-from .conftest import deliver_stripe
+from .conftest import deliver_stripe, post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +105,23 @@ def test_twenty_deliveries_of_ten_events_in_parallel(
     assert len(mailoutbox) == types["charge.succeeded"] + types["charge.refunded"]
     assert Subscription.objects.get().ends_at is not None
     assert Charge.objects.filter(amount_refunded=500).count() == 1
+
+
+def test_paddle_snapshots_racing_each_other_leave_the_newest_state(paddle_lifecycle):
+    events, expected = paddle_lifecycle
+    Subscription.objects.all().delete()
+    deliveries = events * 5
+    random.Random(7).shuffle(deliveries)
+
+    def deliver(event):
+        try:
+            return post(Client(), "/pay/webhooks/paddle_billing/", *signed_delivery(event))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = [response.status_code for response in pool.map(deliver, deliveries)]
+
+    assert answers == [200] * 20
+    assert Subscription.objects.get().details() == expected
+    assert Webhook.objects.filter(status=Webhook.Status.PROCESSED, attempts=1).count() == 4

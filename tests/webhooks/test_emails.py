@@ -171,3 +171,18 @@ def test_a_mail_server_that_is_down_loses_the_email_not_the_event(
 class BrokenMailServer(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("the mail server is down")
+
+
+def test_action_required_links_to_this_site_s_confirmation_page_when_it_knows_its_domain(
+    stripe_double, stripe_customer, client, mailoutbox, time_machine, monkeypatch
+):
+    monkeypatch.setattr("pay.absolute_urls.site_root", lambda request=None: "https://app.test")
+    subscription = stripe_customer.subscribe(plan="price_basic_monthly")
+    stripe_customer.add_payment_method("pm_card_authenticationRequired")
+    time_machine.move_to(subscription.current_period_end + timedelta(hours=1))
+    subscription.sync()
+
+    deliver_last(client, stripe_double, "invoice.payment_action_required")
+
+    (email,) = mailoutbox
+    assert "Confirm your payment: https://app.test/pay/stripe/payments/pi_" in email.body

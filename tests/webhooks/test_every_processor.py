@@ -51,3 +51,19 @@ def test_lemon_squeezy_creates_the_customer_of_a_checkout(lemon, lemon_customer,
     customer = Customer.objects.get()
     assert customer.owner == user
     assert Subscription.objects.get(customer=customer).processor_id == str(bought["id"])
+
+
+def test_lemon_squeezy_payments_send_receipts(lemon, lemon_customer, client, mailoutbox):
+    session = start_checkout(lemon_customer, BASIC)
+    bought = lemon.complete_checkout(session.processor_id)
+    events = [
+        latest_event(lemon, "subscription_created", bought["id"]),
+        *lemon.events_of("subscription_payment_success"),
+    ]
+
+    for event in events * 2:
+        post(client, "/pay/webhooks/lemon_squeezy/", *signed_delivery(event))
+
+    (email,) = mailoutbox
+    assert email.subject.startswith("Your receipt:")
+    assert email.to == ["ada@example.com"]

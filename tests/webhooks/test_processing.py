@@ -15,7 +15,7 @@ from pay.webhooks.processing import process
 from tests.paddle.conftest import BASIC, PRO, checkout
 from tests.paddle.double import signed_delivery
 
-from .conftest import deliver_all, deliver_stripe, post
+from .conftest import deliver_all, deliver_stripe, post, state
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ PADDLE_URL = "/pay/webhooks/paddle_billing/"
 
 def deliver_paddle(client, event):
     return post(client, PADDLE_URL, *signed_delivery(event))
-
-
-def state(subscription):
-    subscription.refresh_from_db()
-    return subscription.details()
 
 
 # Stripe, end to end
@@ -115,28 +110,6 @@ def test_stripe_events_in_any_order_leave_the_current_state(
 
 
 # Paddle sends snapshots: order matters, and older snapshots must lose.
-
-
-@pytest.fixture
-def paddle_lifecycle(paddle, paddle_customer, time_machine):
-    """A Paddle subscription created, updated twice and cancelled, a minute apart; its
-    four snapshot events and the final state."""
-    time_machine.move_to("2026-01-01T00:00:00Z", tick=False)
-    subscription = checkout(paddle_customer, paddle, BASIC)
-    for change in (lambda: subscription.change_quantity(3), lambda: subscription.swap(PRO)):
-        time_machine.shift(timedelta(minutes=1))
-        change()
-    time_machine.shift(timedelta(minutes=1))
-    subscription.cancel_now()
-    types = ("subscription.created", "subscription.updated", "subscription.canceled")
-    events = [event for event in paddle.events if event["event_type"] in types]
-    assert [e["event_type"] for e in events] == [
-        "subscription.created",
-        "subscription.updated",
-        "subscription.updated",
-        "subscription.canceled",
-    ]
-    return events, state(subscription)
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(4))))

@@ -61,10 +61,12 @@ def _subscription(change: SubscriptionChanged, processor: Processor, as_of: date
         .filter(customer=customer, processor_id=details.processor_id)
         .first()
     )
-    if subscription is not None and subscription.is_newer_than(as_of):
+    if subscription is None:
+        customer.record_subscription(details, as_of=as_of)
+    elif subscription.is_newer_than(as_of):
         logger.info("Skipped stale state of %s (as of %s)", details.processor_id, as_of)
-        return
-    customer.record_subscription(details, as_of=as_of)
+    else:
+        subscription.apply(details, as_of)
 
 
 def _customer_from_owner(processor: Processor, change: SubscriptionChanged) -> Customer:

@@ -16,8 +16,11 @@ from typing import Any
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
 
 from pay import conf
+from pay.absolute_urls import absolute_url
+from pay.errors import InvalidAction
 from pay.models import Customer
 from pay.processors.data import (
     Change,
@@ -104,9 +107,24 @@ def _context(customer: Customer, change: Change) -> dict[str, Any]:
             "subscription": subscription_of(customer, change.subscription_processor_id),
             "amount": money(change.amount, change.currency),
             "reason": change.reason,
-            "action_url": change.action_url,
+            "action_url": _confirmation_page(customer, change) or change.action_url,
         }
     return {}
+
+
+def _confirmation_page(customer: Customer, change: PaymentProblem) -> str:
+    """This site's own page for confirming a Stripe payment, when the site knows its domain
+    (the Sites framework); otherwise the processor's page is the link."""
+    if not (isinstance(change, PaymentActionRequired) and change.payment_intent_id):
+        return ""
+    if customer.processor != "stripe":
+        return ""
+    from pay.processors.stripe.views import confirm_payment_url
+
+    try:
+        return absolute_url(confirm_payment_url(change.payment_intent_id))
+    except (InvalidAction, NoReverseMatch):
+        return ""
 
 
 #: Currencies without minor units (Stripe's list): their amounts are whole units.

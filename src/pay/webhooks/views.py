@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -23,6 +24,8 @@ from .processing import dispatch, record
 logger = logging.getLogger("pay.webhooks")
 
 
+# Outside ATOMIC_REQUESTS' transaction: the event is stored, and each step commits, on its own.
+@transaction.non_atomic_requests
 @csrf_exempt
 @require_POST
 def receive(request: HttpRequest, processor: str) -> HttpResponse:
@@ -51,6 +54,7 @@ def receive(request: HttpRequest, processor: str) -> HttpResponse:
     return _answer(200, "OK")
 
 
+@transaction.non_atomic_requests
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:

@@ -80,7 +80,10 @@ class BraintreeCharges(BraintreeAPI):
 
 def charge_state(gateway: Any, transaction_id: str) -> ChargeDetails:
     """A sale as it is now, with every refund made against it."""
-    sale = find_transaction(gateway, transaction_id)
+    return sale_details(gateway, find_transaction(gateway, transaction_id))
+
+
+def sale_details(gateway: Any, sale: Any) -> ChargeDetails:
     refunds = [find_transaction(gateway, refund_id) for refund_id in sale.refund_ids]
     return charge_details(sale, refunds)
 

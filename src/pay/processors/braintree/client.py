@@ -27,6 +27,9 @@ ENVIRONMENTS = {
     "production": braintree.Environment.Production,
 }
 
+#: The API credentials' settings, in the order the SDK's Configuration takes them.
+CREDENTIALS = ("BRAINTREE_MERCHANT_ID", "BRAINTREE_PUBLIC_KEY", "BRAINTREE_PRIVATE_KEY")
+
 #: Transaction statuses of a payment the bank or Braintree's fraud tools turned down.
 DECLINED_STATUSES = ("processor_declined", "gateway_rejected", "settlement_declined", "failed")
 
@@ -41,19 +44,16 @@ TIMEOUT = 60
 
 def environment() -> braintree.Environment:
     """BRAINTREE_ENVIRONMENT: ``"sandbox"``, ``"production"``, or a ``braintree.Environment``
-    (Django settings only), for a proxy or a test double."""
-    value = getattr(settings, "BRAINTREE_ENVIRONMENT", None) or os.environ.get(
-        "BRAINTREE_ENVIRONMENT", ""
-    )
-    if isinstance(value, braintree.Environment):
-        return value
-    if not value:
-        conf.required("BRAINTREE_ENVIRONMENT", "Braintree ('sandbox' or 'production')")
-    if value not in ENVIRONMENTS:
+    (in Django settings), for a proxy or a test double."""
+    configured = getattr(settings, "BRAINTREE_ENVIRONMENT", None)
+    if isinstance(configured, braintree.Environment):
+        return configured
+    name = conf.required("BRAINTREE_ENVIRONMENT", "Braintree ('sandbox' or 'production')")
+    if name not in ENVIRONMENTS:
         raise ConfigurationError(
-            f"BRAINTREE_ENVIRONMENT must be 'sandbox' or 'production', not {value!r}."
+            f"BRAINTREE_ENVIRONMENT must be 'sandbox' or 'production', not {name!r}."
         )
-    return ENVIRONMENTS[value]
+    return ENVIRONMENTS[name]
 
 
 def setting(name: str, default: str) -> str:
@@ -71,12 +71,13 @@ def plan_credit_discount() -> str:
 
 def build_gateway() -> braintree.BraintreeGateway:
     where = "calls to Braintree (Control Panel > Settings > API)"
+    merchant_id, public_key, private_key = (conf.required(name, where) for name in CREDENTIALS)
     return braintree.BraintreeGateway(
         braintree.Configuration(
             environment=environment(),
-            merchant_id=conf.required("BRAINTREE_MERCHANT_ID", where),
-            public_key=conf.required("BRAINTREE_PUBLIC_KEY", where),
-            private_key=conf.required("BRAINTREE_PRIVATE_KEY", where),
+            merchant_id=merchant_id,
+            public_key=public_key,
+            private_key=private_key,
             timeout=TIMEOUT,
             wrap_http_exceptions=True,
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from .catalogue import BraintreeCatalogue
 from .charges import BraintreeCharges
 from .customers import BraintreeCustomers
 from .payment_methods import BraintreePaymentMethods
@@ -12,6 +13,7 @@ class BraintreeProcessor(
     BraintreeSubscriptions,
     BraintreeCharges,
     BraintreePaymentMethods,
+    BraintreeCatalogue,
     BraintreeWebhooks,
 ):
     """Braintree, through its official SDK (``braintree``).
@@ -21,6 +23,9 @@ class BraintreeProcessor(
     environment. Cancelling at period end, quantities and swaps across billing cycles
     are emulated as Pay does (see subscriptions.py).
     """
+
+    #: translate_webhook re-reads the subscriptions and sales it reports (see webhooks.py).
+    webhook_changes_are_current = True
 
     unsupported = {
         "pause": (

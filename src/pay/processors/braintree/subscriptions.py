@@ -5,9 +5,10 @@
 - **Cancel at period end.** Braintree cancels only at once, and a cancelled subscription
   cannot come back. So ``cancel()`` limits the subscription to its current billing cycle:
   Braintree bills no more and expires it at the paid-through date, which is the grace
-  period's end; ``resume()`` lifts the limit. A subscription not yet billed (on trial) has
-  no cycle to keep: it is cancelled at Braintree, and the grace period until the trial's
-  end is kept here; resuming it starts a new subscription with the rest of the trial.
+  period's end; ``resume()`` lifts the limit. A subscription not yet billed (on trial) is
+  limited to its first cycle and then cancelled, before that cycle is billed: a cancelled
+  subscription that was limited and never billed keeps its trial until the trial's end, so
+  syncs and webhooks agree. Resuming it starts a new subscription with the rest of the trial.
 - **Swaps across billing cycles** (monthly to yearly) are impossible in place: a new
   subscription on the new plan replaces the old one, with the unused part of the paid
   period as the discount BRAINTREE_PLAN_CREDIT_DISCOUNT (``"plan-credit"``).
@@ -66,24 +67,30 @@ class BraintreeSubscriptions(BraintreeAPI):
         return self._details(created, name=request.name)
 
     def cancel(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
-        """End at the paid-through date, or at the trial's end (see the module docstring)."""
+        """End at the paid-through date, or at the trial's end (see the module docstring).
+
+        A past due subscription has not paid for its period and Braintree will not limit it:
+        it is cancelled at once.
+        """
         current = self.fetch_subscription(subscription.processor_id)
-        if not current.paid_through_date:
-            grace_ends = trial_end(current) or datetime.now(UTC)
-            cancelled = self._cancel(current.id)
-            return self._details(cancelled, dataclasses.replace(subscription, ends_at=grace_ends))
+        if current.status == "Past Due":
+            return self._details(self._cancel(current.id), subscription)
         limited = self._update(
             current.id,
-            {"number_of_billing_cycles": current.current_billing_cycle},
+            {"number_of_billing_cycles": max(1, int(current.current_billing_cycle or 0))},
             "cancel the subscription at the end of its period",
         )
+        if not current.paid_through_date:
+            # Should this fail, Braintree bills the first cycle and then expires: cancel again.
+            limited = self._cancel(current.id)
         return self._details(limited, subscription)
 
     def cancel_now(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
         current = self.fetch_subscription(subscription.processor_id)
         if current.status not in ("Canceled", "Expired"):
             current = self._cancel(current.id)
-        return self._details(current, dataclasses.replace(subscription, ends_at=None))
+        ended = dataclasses.replace(subscription, ends_at=datetime.now(UTC))
+        return self._details(current, ended)
 
     def resume(self, subscription: SubscriptionDetails) -> SubscriptionDetails:
         current = self.fetch_subscription(subscription.processor_id)
@@ -102,7 +109,7 @@ class BraintreeSubscriptions(BraintreeAPI):
 
     def _restart(self, current: Any, subscription: SubscriptionDetails) -> SubscriptionDetails:
         """A subscription cancelled on trial, again: a new one, on trial for the days left."""
-        days_left = _whole_days_until(subscription.ends_at)
+        days_left = _whole_days_until(trial_end(current))
         params: dict[str, Any] = {
             "payment_method_token": current.payment_method_token,
             "plan_id": current.plan_id,
@@ -127,7 +134,8 @@ class BraintreeSubscriptions(BraintreeAPI):
         current = self.fetch_subscription(subscription.processor_id)
         new_plan, old_plan = self._plan(plan), self._plan(current.plan_id)
         if new_plan.billing_frequency != old_plan.billing_frequency:
-            return self._replace(current, new_plan, subscription)
+            credit = bool(update_options["prorate_charges"])
+            return self._replace(current, new_plan, subscription, credit)
         params: dict[str, Any] = {
             "plan_id": new_plan.id,
             "price": _price(new_plan),
@@ -140,10 +148,10 @@ class BraintreeSubscriptions(BraintreeAPI):
         return self._details(swapped, subscription)
 
     def _replace(
-        self, current: Any, plan: Any, subscription: SubscriptionDetails
+        self, current: Any, plan: Any, subscription: SubscriptionDetails, credit: bool
     ) -> SubscriptionDetails:
         """A new subscription on ``plan``, paid for in part by what is left of the current
-        period; the current subscription is cancelled once its successor exists."""
+        period if ``credit``; the current subscription is cancelled once its successor exists."""
         seats = 1 + extra_seats(current, seat_add_on())
         params: dict[str, Any] = {
             "payment_method_token": current.payment_method_token,
@@ -156,9 +164,9 @@ class BraintreeSubscriptions(BraintreeAPI):
             params.update(_trial(_whole_days_until(trial_ends_at)))
         else:
             params["trial_period"] = False
-            credit = _unused_credit(current, seats)
-            if credit > 0:
-                params["discounts"] = {"add": [_credit(credit, _price(plan) * seats)]}
+            unused = _unused_credit(current, seats) if credit else Decimal(0)
+            if unused > 0:
+                params["discounts"] = {"add": [_credit(unused, _price(plan) * seats)]}
         created = self._create(params, f"start the subscription on plan {plan.id}")
         self._cancel(current.id)
         return self._details(created, subscription)

@@ -82,8 +82,8 @@ def end_of(day: date) -> datetime:
 def subscription_details(
     subscription: Any, seat_add_on: str, local: SubscriptionDetails | None = None
 ) -> SubscriptionDetails:
-    """A Braintree subscription; ``local`` is our copy, whose grace period Braintree cannot hold
-    (see ``BraintreeSubscriptions.cancel``)."""
+    """A Braintree subscription; ``local`` is our copy, for its name and an end Braintree
+    cannot record."""
     status = _STATUSES.get(subscription.status)
     if status is None:
         raise ProcessorError(
@@ -94,7 +94,7 @@ def subscription_details(
     ends_at = _ends_at(subscription, trial_ends_at, local)
     now = datetime.now(UTC)
     if status == SubscriptionStatus.CANCELED and ends_at and ends_at > now:
-        status = SubscriptionStatus.ACTIVE  # cancelled on trial, in the grace period we keep
+        status = SubscriptionStatus.ACTIVE  # cancelled for the end of its trial
     if status == SubscriptionStatus.ACTIVE and trial_ends_at and trial_ends_at > now:
         status = SubscriptionStatus.TRIALING
     period_start, period_end = _period(subscription, trial_ends_at)
@@ -167,12 +167,29 @@ def _ends_at(
     subscription: Any, trial_ends_at: datetime | None, local: SubscriptionDetails | None
 ) -> datetime | None:
     if subscription.status == "Canceled":
-        cancelled_at = _cancelled_at(subscription)
-        promised = local.ends_at if local is not None else None
-        return max(cancelled_at, promised) if promised else cancelled_at
+        ends_at = _cancelled_at(subscription)
+        if _cancelled_for_the_trials_end(subscription, trial_ends_at, ends_at):
+            ends_at = trial_ends_at or ends_at
+        # Ended since, by cancel_now(), which Braintree cannot record on a cancelled one.
+        if local is not None and local.ends_at is not None:
+            ends_at = min(ends_at, local.ends_at)
+        return ends_at
     if subscription.status == "Expired" or final_cycle(subscription):
         return paid_through_end(subscription) or trial_ends_at or utc(subscription.updated_at)
     return None
+
+
+def _cancelled_for_the_trials_end(
+    subscription: Any, trial_ends_at: datetime | None, cancelled_at: datetime
+) -> bool:
+    """cancel() on a trial limits it to one billing cycle, then cancels it before it bills
+    (see BraintreeSubscriptions.cancel): the trial goes on until its end."""
+    return (
+        not subscription.never_expires
+        and not subscription.paid_through_date
+        and trial_ends_at is not None
+        and cancelled_at < trial_ends_at
+    )
 
 
 def _cancelled_at(subscription: Any) -> datetime:

@@ -7,8 +7,8 @@ identifies one: its kind, its timestamp and its subject's id. A replay of a
 notification has the same id, so the webhook log takes it once; one older than
 BRAINTREE_WEBHOOK_TOLERANCE is refused outright.
 
-Translation re-reads the subscription a notification names, so notifications that
-arrive late or out of order still yield the current state.
+Translation re-reads what a notification names (the subscription, the sale it billed),
+so notifications that arrive late or out of order still yield the current state.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import binascii
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qs
 from xml.parsers.expat import ExpatError
 
@@ -29,17 +29,19 @@ from braintree.util.xml_util import XmlUtil
 from pay.errors import WebhookInvalid
 from pay.processors.data import (
     Change,
+    ChargeChanged,
     ChargeSucceeded,
+    PaymentMethodRemoved,
     PaymentProblem,
     SubscriptionChanged,
     WebhookEvent,
 )
 
-from .charges import charge_state
+from .charges import charge_state, find_transaction, sale_details
 from .client import BraintreeAPI, braintree_errors, seat_add_on, setting
 from .translate import subscription_details, to_minor, utc
 
-#: Braintree retries a failed delivery, with its first timestamp, for up to 24 hours.
+#: Braintree resends a failed delivery hourly for up to 24 hours (3 in the sandbox).
 DEFAULT_TOLERANCE = timedelta(hours=25)
 #: How far ahead of our clock a notification's timestamp may be.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -51,9 +53,6 @@ def tolerance() -> timedelta:
 
 
 class BraintreeWebhooks(BraintreeAPI):
-    #: Translation re-reads the subscription and its sale from the gateway.
-    webhook_changes_are_current: ClassVar[bool] = True
-
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """The notification in the posted form, if Braintree signed it and it is fresh."""
         signature, payload = _form_fields(body)
@@ -64,9 +63,9 @@ class BraintreeWebhooks(BraintreeAPI):
                 "The bt_signature does not match the bt_payload; check BRAINTREE_PUBLIC_KEY "
                 "and BRAINTREE_PRIVATE_KEY."
             ) from None
-        except (binascii.Error, ExpatError, KeyError, ValueError):
+        except (binascii.Error, ExpatError, AttributeError, KeyError, TypeError, ValueError):
             raise WebhookInvalid("The bt_payload is not a Braintree notification.") from None
-        created = utc(notification.timestamp)
+        created = utc(getattr(notification, "timestamp", None))
         if created is None:
             raise WebhookInvalid("The Braintree notification has no timestamp.")
         _refuse_stale(created)
@@ -93,31 +92,44 @@ class BraintreeWebhooks(BraintreeAPI):
         return [SubscriptionChanged(customer_processor_id=customer_id, subscription=details)]
 
     def _charged(self, notification: Any) -> list[Change]:
-        """The subscription, and the sale of the cycle just billed."""
+        """The subscription, and the sale the notification reports (the customer's receipt)."""
         subscription, customer_id = self._subscription_and_customer(notification)
         details = subscription_details(subscription, seat_add_on())
         changes: list[Change] = [SubscriptionChanged(customer_id, details)]
-        if subscription.transactions:
-            sale = charge_state(self.gateway, subscription.transactions[0].id)
-            changes.append(ChargeSucceeded(customer_id, sale))
+        billed = notification.subscription.transactions
+        if billed:
+            changes.append(ChargeSucceeded(customer_id, charge_state(self.gateway, billed[0].id)))
         return changes
 
     def _charge_failed(self, notification: Any) -> list[Change]:
+        """The subscription (past due, once Braintree gives up retrying), and the problem."""
         subscription, customer_id = self._subscription_and_customer(notification)
         details = subscription_details(subscription, seat_add_on())
         changes: list[Change] = [SubscriptionChanged(customer_id, details)]
-        failed = subscription.transactions[0] if subscription.transactions else None
-        currency = failed.currency_iso_code.lower() if failed is not None else ""
+        billed = notification.subscription.transactions
+        failed = find_transaction(self.gateway, billed[0].id) if billed else None
         changes.append(
             PaymentProblem(
                 customer_processor_id=customer_id,
                 subscription_processor_id=subscription.id,
                 reason=(failed.processor_response_text or failed.status) if failed else "",
-                amount=to_minor(failed.amount, currency) if failed is not None else 0,
-                currency=currency,
+                amount=to_minor(failed.amount, failed.currency_iso_code) if failed else 0,
+                currency=failed.currency_iso_code.lower() if failed else "",
             )
         )
         return changes
+
+    def _settlement(self, notification: Any) -> list[Change]:
+        """A sale (or a refund of one) settled or was declined at settlement: the sale's state."""
+        reported = find_transaction(self.gateway, notification.transaction.id)
+        sale_id = reported.refunded_transaction_id or reported.id
+        sale = reported if sale_id == reported.id else find_transaction(self.gateway, sale_id)
+        return [ChargeChanged(sale.customer_details.id, sale_details(self.gateway, sale))]
+
+    def _payment_method_revoked(self, notification: Any) -> list[Change]:
+        """The customer revoked a PayPal (or Venmo) billing agreement from their account."""
+        revoked = notification.revoked_payment_method_metadata
+        return [PaymentMethodRemoved(str(revoked.customer_id), str(revoked.token))]
 
     def _subscription_and_customer(self, notification: Any) -> tuple[Any, str]:
         """The subscription as it is now, and its customer (via its payment method)."""
@@ -143,6 +155,9 @@ _TRANSLATORS: dict[str, _Translator] = {
     },
     "subscription_charged_successfully": BraintreeWebhooks._charged,
     "subscription_charged_unsuccessfully": BraintreeWebhooks._charge_failed,
+    "transaction_settled": BraintreeWebhooks._settlement,
+    "transaction_settlement_declined": BraintreeWebhooks._settlement,
+    "payment_method_revoked_by_customer": BraintreeWebhooks._payment_method_revoked,
 }
 
 
@@ -182,8 +197,8 @@ def _notification_attributes(payload: str) -> dict[str, Any]:
 
 def _subject_id(attributes: dict[str, Any]) -> str:
     """The id of what the notification is about: a subscription, a transaction, a dispute…"""
-    subject = attributes.get("subject") or {}
-    subject = subject.get("api_error_response", subject)
+    subject = attributes.get("subject")
+    subject = subject.get("api_error_response", subject) if isinstance(subject, dict) else {}
     for value in subject.values():
         if isinstance(value, dict) and value.get("id"):
             return str(value["id"])

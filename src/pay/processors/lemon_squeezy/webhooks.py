@@ -76,7 +76,16 @@ class LemonSqueezyWebhooks(LemonSqueezyAPI):
             return []
         meta = event.payload["meta"]
         custom = meta.get("custom_data") if isinstance(meta.get("custom_data"), dict) else {}
-        return translator(self, event.payload["data"], custom)
+        changes = translator(self, event.payload["data"], custom)
+        notice = _CHARGE_NOTICES.get(event.event_type)
+        if notice is None:
+            return changes
+        return [
+            notice(change.customer_processor_id, change.charge)
+            if type(change) is ChargeChanged
+            else change
+            for change in changes
+        ]
 
     def _subscription_changed(self, data: Resource, custom: dict[str, Any]) -> list[Change]:
         current = self.fetch(f"subscriptions/{data['id']}", "fetch the subscription")
@@ -141,6 +150,15 @@ _SUBSCRIPTION_EVENTS = (
     "paused",
     "unpaused",
 )
+
+#: Payments and refunds the customer hears about (a receipt, a refund email).
+_CHARGE_NOTICES: dict[str, type[ChargeChanged]] = {
+    "subscription_payment_success": ChargeSucceeded,
+    "subscription_payment_recovered": ChargeSucceeded,
+    "order_created": ChargeSucceeded,
+    "subscription_payment_refunded": ChargeRefunded,
+    "order_refunded": ChargeRefunded,
+}
 
 _TRANSLATORS: dict[str, Translator] = {
     **{
