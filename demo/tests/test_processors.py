@@ -40,6 +40,11 @@ PLANS = {
     "pro-annual": ("pro", 30000, "year"),
 }
 PRODUCTS = ("starter", "pro")
+#: How the Subscription page shows Pro, by interval.
+PRO_SHOWN = {
+    "month": '$30.00</span> <span class="muted">per seat per month',
+    "year": '$300.00</span> <span class="muted">per seat per year',
+}
 
 
 def url(name: str, team: Team, *args: str) -> str:
@@ -95,7 +100,8 @@ class Harness(abc.ABC):
     where "Manage billing" leads."""
 
     name: str
-    pro_annual: str
+    pro_price: str  #: the price of Pro the admin buys
+    interval = "year"  #: its interval
 
     @abc.abstractmethod
     def checkout(self, client: Client, team: Team, upgrade: HttpResponse) -> None:
@@ -107,7 +113,7 @@ class Harness(abc.ABC):
 
 
 class FakeHarness(Harness):
-    name, pro_annual = "fake_processor", "pro-annual"
+    name, pro_price = "fake_processor", "pro-annual"
 
     def __init__(self, settings: Any) -> None:
         sync_catalogue(self.name)
@@ -124,7 +130,7 @@ class FakeHarness(Harness):
 
 
 class StripeHarness(Harness):
-    name, pro_annual = "stripe", "price_pro_annual"
+    name, pro_price = "stripe", "price_pro_annual"
 
     def __init__(self, double: Any) -> None:
         self.double = double
@@ -133,7 +139,7 @@ class StripeHarness(Harness):
         assert upgrade["Location"].startswith("https://checkout.stripe.com/c/pay/cs_")
         [request] = self.double.created("/v1/checkout/sessions")
         assert request.params["customer"] == team.payment_processor.processor_id
-        assert request.params["line_items"] == {"0": {"price": self.pro_annual, "quantity": "2"}}
+        assert request.params["line_items"] == {"0": {"price": self.pro_price, "quantity": "2"}}
         welcome = f"{SERVER}{url('team_pay:checkout_return', team)}"
         assert request.params["success_url"] == f"{welcome}?session_id={{CHECKOUT_SESSION_ID}}"
         session_id = urlsplit(upgrade["Location"]).path.rsplit("/", 1)[-1]
@@ -145,7 +151,7 @@ class StripeHarness(Harness):
 
 
 class PaddleHarness(Harness):
-    name, pro_annual = "paddle_billing", "pri_pro_annual"
+    name, pro_price = "paddle_billing", "pri_pro_annual"
 
     def __init__(self, settings: Any) -> None:
         from tests.paddle.double import enable_paddle
@@ -164,7 +170,7 @@ class PaddleHarness(Harness):
         page_url = f"{SERVER}{url('team_pay:paddle_checkout', team)}"
         [transaction] = posted(self.double.requests, "/transactions")
         assert transaction["customer_id"] == team.payment_processor.processor_id
-        assert transaction["items"] == [{"price_id": self.pro_annual, "quantity": 2}]
+        assert transaction["items"] == [{"price_id": self.pro_price, "quantity": 2}]
         assert resolve_owner(transaction["custom_data"]["pay_owner"]) == team
         assert transaction["checkout"] == {"url": page_url}
         assert upgrade["Location"].startswith(f"{page_url}?_ptxn=txn_")
@@ -191,7 +197,7 @@ class PaddleHarness(Harness):
 class LemonSqueezyHarness(Harness):
     name = "lemon_squeezy"
     variants = dict(zip(PLANS, ("201", "202", "203", "204"), strict=True))
-    pro_annual = variants["pro-annual"]
+    pro_price = variants["pro-annual"]
 
     def __init__(self, settings: Any) -> None:
         from tests.lemon_squeezy.double import enable_lemon_squeezy
@@ -210,7 +216,7 @@ class LemonSqueezyHarness(Harness):
         attributes = document["data"]["attributes"]
         data = attributes["checkout_data"]
         assert data["email"] == team.pay_customer_email()
-        assert data["variant_quantities"] == [{"variant_id": int(self.pro_annual), "quantity": 2}]
+        assert data["variant_quantities"] == [{"variant_id": int(self.pro_price), "quantity": 2}]
         assert resolve_owner(data["custom"]["pay_owner"]) == team
         welcome = f"{SERVER}{url('team_pay:checkout_return', team)}"
         assert attributes["product_options"]["redirect_url"] == welcome
@@ -229,25 +235,25 @@ class LemonSqueezyHarness(Harness):
 
 
 class BraintreeHarness(Harness):
-    name = "braintree"
-    plans = {plan: plan for plan in PLANS}
-    pro_annual = "pro-annual"
+    """Braintree's catalogue has a product per plan: the demo's products are monthly plans."""
+
+    name, pro_price, interval = "braintree", "pro-monthly", "month"
 
     def __init__(self, settings: Any) -> None:
         from tests.braintree.double import enable_braintree
 
         self.double = enable_braintree(settings)
-        use_processor(settings, self.name, {slug: slug for slug in PRODUCTS})
-        for plan, (_, amount, interval) in PLANS.items():
-            frequency = 12 if interval == "year" else 1
-            self.double.add_plan(plan, f"{amount / 100:.2f}", billing_frequency=frequency)
-        write_catalogue(self.name, self.plans)
+        plans = [plan for plan, (_, _, interval) in PLANS.items() if interval == "month"]
+        use_processor(settings, self.name, dict(zip(PRODUCTS, plans, strict=True)))
+        for plan in plans:
+            self.double.add_plan(plan, f"{PLANS[plan][1] / 100:.2f}")
+        sync_catalogue(self.name)  # as bootstrap_subscriptions does
 
     def checkout(self, client: Client, team: Team, upgrade: HttpResponse) -> None:
-        page_url = f"{url('team_pay:braintree_checkout', team)}?price={self.pro_annual}"
+        page_url = f"{url('team_pay:braintree_checkout', team)}?price={self.pro_price}"
         assert upgrade["Location"] == page_url
         page = client.get(page_url).content.decode()
-        assert "<td>Pro, per year</td><td>$300.00 per seat</td>" in page
+        assert "<td>pro-monthly, per month</td><td>$30.00 per seat</td>" in page  # the plan's name
         assert '<td data-testid="checkout-seats">&times; 2 seats</td>' in page
         assert json_script(page, "pay-braintree-client-token")
         assert ("POST", "/client_token") in self.double.requests
@@ -257,7 +263,7 @@ class BraintreeHarness(Harness):
 
         assert paid["Location"] == url("team_pay:subscription", team)
         [subscription] = self.double.subscriptions.values()
-        assert subscription["plan_id"] == self.pro_annual
+        assert subscription["plan_id"] == self.pro_price
         [seats] = subscription["add_ons"]
         assert (seats["id"], seats["quantity"]) == ("seat", 1)  # the plan is the first seat
         method = self.double.payment_methods[subscription["payment_method_token"]]
@@ -296,16 +302,16 @@ def harness(request: pytest.FixtureRequest, settings: Any, db: None) -> Iterator
 
 def test_an_admin_upgrades_the_team_and_manages_its_billing(harness, team, owner, member, login):
     client = login(owner)
-    plans = client.get(url("team_pay:subscription", team), {"interval": "year"}).content.decode()
-    assert '$300.00</span> <span class="muted">per seat per year' in plans
+    plans = client.get(url("team_pay:subscription", team), {"interval": harness.interval})
+    assert PRO_SHOWN[harness.interval] in plans.content.decode()
 
-    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_annual})
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_price})
     harness.checkout(client, team, upgrade)
 
     team.forget_subscriptions()
     subscription: Subscription = team.active_subscription()
     assert subscription.customer.processor == harness.name
-    assert (subscription.processor_plan, subscription.quantity) == (harness.pro_annual, 2)
+    assert (subscription.processor_plan, subscription.quantity) == (harness.pro_price, 2)
     assert subscription.status == SubscriptionStatus.ACTIVE
     page = client.get(url("team_pay:subscription", team)).content.decode()
     assert '<span class="badge badge-pro">Pro</span>' in page
@@ -377,7 +383,7 @@ def end_at_lemon_squeezy(
 )
 def test_an_ended_subscription_mails_the_site_admins(harness, end, team, owner, member, login):
     client = login(owner)
-    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_annual})
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_price})
     harness.checkout(client, team, upgrade)
     subscription = team.active_subscription()
 
