@@ -25,7 +25,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from apps.teams.models import Team
-from pay.models import Price, Product, Subscription, sync_catalogue
+from pay.models import Subscription, sync_catalogue
 from pay.owners import resolve_owner
 from pay.processors.data import SubscriptionStatus
 
@@ -56,25 +56,6 @@ def use_processor(settings: Any, name: str, product_ids: dict[str, str]) -> None
     settings.DEMO_PAYMENT_PROCESSOR = name
     settings.PAY_PROCESSORS = [name]
     settings.DEMO_PRODUCT_IDS = {**settings.DEMO_PRODUCT_IDS, name: product_ids}
-
-
-def write_catalogue(processor: str, price_ids: dict[str, str]) -> None:
-    """The demo's products and prices as the local catalogue, for processors whose catalogue
-    django-pay cannot copy: ``price_ids`` maps PLANS' keys to the processor's price ids."""
-    products = {
-        slug: Product.objects.create(processor=processor, processor_id=slug, name=slug.title())
-        for slug in PRODUCTS
-    }
-    for plan, price_id in price_ids.items():
-        slug, amount, interval = PLANS[plan]
-        Price.objects.create(
-            product=products[slug],
-            processor=processor,
-            processor_id=price_id,
-            amount=amount,
-            currency="usd",
-            interval=interval,
-        )
 
 
 def posted(requests: list[tuple[str, str, Any]], path: str) -> list[Any]:
@@ -203,11 +184,15 @@ class LemonSqueezyHarness(Harness):
         from tests.lemon_squeezy.double import enable_lemon_squeezy
 
         self.double = enable_lemon_squeezy(settings)
-        use_processor(settings, self.name, {slug: slug for slug in PRODUCTS})
+        products = {"starter": "20", "pro": "21"}
+        use_processor(settings, self.name, products)
         for plan, variant in self.variants.items():
             slug, amount, interval = PLANS[plan]
-            self.double.add_variant(variant, amount, interval=interval, product_name=slug.title())
-        write_catalogue(self.name, self.variants)
+            name, product = slug.title(), products[slug]
+            self.double.add_variant(
+                variant, amount, interval=interval, product_name=name, product_id=product
+            )
+        sync_catalogue(self.name)  # as bootstrap_subscriptions does
 
     def checkout(self, client: Client, team: Team, upgrade: HttpResponse) -> None:
         from tests.lemon_squeezy.double import signed_delivery
