@@ -94,7 +94,9 @@ def test_the_demo_user_is_seeded_once_with_a_team(client):
     seed_demo_user()
 
     assert client.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
-    assert Team.objects.get().name == "Demo Co"
+    team = Team.objects.get()
+    assert (team.name, team.get_quantity()) == ("Demo Co", 2)
+    assert team.membership_of(team.members.get(email=DEMO_EMAIL)).role == "owner"
 
 
 def test_a_processor_without_product_ids_is_named_with_the_fix(settings):

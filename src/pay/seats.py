@@ -77,16 +77,24 @@ def sync_holder(holder: PerSeatBillable) -> bool:
 
 
 def track_seat_changes(membership_model: type[Model], holder_field: str) -> None:
-    """Mark the holder changed whenever a row of ``membership_model`` is saved or deleted.
+    """Mark the holder changed whenever a row of ``membership_model`` is added or deleted.
 
-    ``track_seat_changes(Membership, "team")`` in your app's ``AppConfig.ready()``.
+    ``track_seat_changes(Membership, "team")`` in your app's ``AppConfig.ready()``. Editing
+    a membership (a new role, say) leaves the seat count, and so the bill, as it was.
     """
 
-    def changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    def changed(instance: Model) -> None:
         holder = getattr(instance, holder_field, None)
         if isinstance(holder, PerSeatBillable):
             holder.mark_billing_details_changed()
 
+    def added(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+        if created:
+            changed(instance)
+
+    def removed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        changed(instance)
+
     uid = f"pay-seats-{membership_model._meta.label}"
-    post_save.connect(changed, sender=membership_model, weak=False, dispatch_uid=uid)
-    post_delete.connect(changed, sender=membership_model, weak=False, dispatch_uid=uid)
+    post_save.connect(added, sender=membership_model, weak=False, dispatch_uid=uid)
+    post_delete.connect(removed, sender=membership_model, weak=False, dispatch_uid=uid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pay.errors import InvalidAction, InvalidAmount
@@ -29,3 +30,13 @@ def normalize_currency(currency: str) -> str:
     if len(currency) != 3 or not currency.isalpha():
         raise InvalidAmount(f"{currency!r} is not a currency code; use ISO 4217, e.g. 'usd'.")
     return currency.lower()
+
+
+def require_updatable(processor: str, changes: Mapping[str, Any], updatable: Sequence[str]) -> None:
+    """A customer update touches only what ``processor`` (its display name) lets us change."""
+    unknown = set(changes) - set(updatable)
+    if unknown:
+        raise InvalidAction(
+            f"{processor} cannot change a customer's {', '.join(sorted(unknown))}; "
+            f"it can change {', '.join(updatable)}."
+        )

@@ -238,13 +238,27 @@ def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         .exclude(processor_id=getattr(subscription, "processor_plan", ""))
         .order_by("product__name", "amount"),
         "action_urls": {
-            action: page_url(request, "billing_action", action=action) for action in BILLING_ACTIONS
+            action: page_url(request, "billing_action", action=action)
+            for action in offered_actions(subscription)
         },
         "subscription_url": page_url(request, "subscription"),
     }
     if subscription is not None:
         context.update(_subscription_details(subscription))
     return render_page(request, "pay/billing.html", context)
+
+
+def offered_actions(subscription: Subscription | None) -> list[str]:
+    """The billing actions the subscription's processor can perform, so that the page offers
+    no button (Braintree's "Pause", Lemon Squeezy's "Cancel now") that can only fail."""
+    if subscription is None:
+        return []
+    unsupported = subscription.customer.backend.unsupported
+    return [
+        action
+        for action in BILLING_ACTIONS
+        if ACTION_OPERATIONS.get(action, action) not in unsupported
+    ]
 
 
 def current_subscription(holder: Billable) -> Subscription | None:
@@ -316,6 +330,9 @@ BILLING_ACTIONS: dict[str, Callable[[HttpRequest, Subscription], str]] = {
     "swap": _swap,
     "change_seats": _change_seats,
 }
+
+#: The processor operation behind each billing action, where their names differ.
+ACTION_OPERATIONS = {"change_seats": "change_quantity"}
 
 
 @require_POST

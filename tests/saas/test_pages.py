@@ -12,6 +12,7 @@ from pay.errors import InvalidAction
 from pay.models import Subscription
 from pay.processors import get_processor
 from pay.processors.data import CheckoutRequest, CustomerDetails, LineItem, OwnerDetails
+from pay.processors.fake import FakeProcessor
 from pay.processors.fake.checkout import FakeCheckout
 from tests.stripe_double import StripeDouble
 from tests.testapp.models import Membership
@@ -237,6 +238,27 @@ def test_manage_billing_without_a_hosted_portal_opens_the_built_in_page(
     page = signed_in.get("/pay/billing/").content.decode()
     for text in ("Switch plan", "Cancel at period end", "Cancel now", "Pause billing"):
         assert text in page
+
+
+class UnpausableFake(FakeProcessor):
+    """A processor that cannot pause, as Braintree cannot."""
+
+    unsupported = {"pause": "This processor cannot pause billing."}
+
+    def pause(self, *args: Any) -> Any:
+        raise self.not_supported("pause")
+
+
+def test_the_billing_page_offers_only_what_the_processor_can_do(
+    settings: Any, signed_in: Client, user: Any, catalogue: Any
+) -> None:
+    settings.PAY_PROCESSOR_CLASSES = {"fake_processor": "tests.saas.test_pages.UnpausableFake"}
+    subscribe(user, "pro-monthly")
+    page = signed_in.get("/pay/billing/").content.decode()
+    assert "Cancel at period end" in page
+    assert "Pause billing" not in page
+    signed_in.post("/pay/billing/pause/")
+    assert Subscription.objects.get().pause_starts_at is None
 
 
 def test_billing_actions(signed_in: Client, user: Any, catalogue: Any) -> None:

@@ -62,6 +62,9 @@ def test_membership_changes_mark_the_team(django_user_model: Any) -> None:
     membership = Membership.objects.create(team=team, user=user)
     assert changed_since_last_sync(Team).count() == 1
     sync_subscription_quantities()
+    membership.role = Membership.Role.ADMIN
+    membership.save()
+    assert changed_since_last_sync(Team).count() == 0
     membership.delete()
     assert changed_since_last_sync(Team).count() == 1
 

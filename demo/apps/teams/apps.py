@@ -6,4 +6,9 @@ class TeamsConfig(AppConfig):
     label = "teams"
 
     def ready(self) -> None:
+        from pay.seats import track_seat_changes
+
         from . import signals  # noqa: F401
+        from .models import Membership
+
+        track_seat_changes(Membership, "team")

@@ -4,8 +4,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from pay.errors import InvalidAction
 from pay.processors.data import CustomerDetails, OwnerDetails
+from pay.validation import require_updatable
 
 from .client import BraintreeAPI, braintree_errors, succeeded
 
@@ -27,12 +27,7 @@ class BraintreeCustomers(BraintreeAPI):
     def update_customer(
         self, customer: CustomerDetails, changes: Mapping[str, Any]
     ) -> CustomerDetails:
-        unknown = set(changes) - set(UPDATABLE)
-        if unknown:
-            raise InvalidAction(
-                f"Braintree cannot change a customer's {', '.join(sorted(unknown))}; "
-                f"it can change {', '.join(UPDATABLE)}."
-            )
+        require_updatable("Braintree", changes, UPDATABLE)
         with braintree_errors("update the customer"):
             result = self.gateway.customer.update(customer.processor_id, dict(changes))
         succeeded(result, "update the customer")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pay.errors import InvalidAction
 from pay.processors.data import CustomerDetails, OwnerDetails
+from pay.validation import require_updatable
 
 from .client import LemonSqueezyAPI, document, store_id, store_relationship
 
@@ -51,12 +52,7 @@ class LemonSqueezyCustomers(LemonSqueezyAPI):
     def update_customer(
         self, customer: CustomerDetails, changes: Mapping[str, Any]
     ) -> CustomerDetails:
-        unknown = set(changes) - set(UPDATABLE)
-        if unknown:
-            raise InvalidAction(
-                f"Lemon Squeezy cannot change a customer's {', '.join(sorted(unknown))}; "
-                f"it can change {', '.join(UPDATABLE)}."
-            )
+        require_updatable("Lemon Squeezy", changes, UPDATABLE)
         self._patch(customer, changes, "update the customer")
         return dataclasses.replace(customer, data={**customer.data, **changes})
 

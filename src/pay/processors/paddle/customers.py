@@ -13,6 +13,7 @@ from paddle_billing.Resources.Customers.Operations import (
 
 from pay.errors import InvalidAction, ProcessorError
 from pay.processors.data import CustomerDetails, OwnerDetails
+from pay.validation import require_updatable
 
 from .client import PaddleAPI, PaddleRefused, paddle_errors
 
@@ -58,12 +59,7 @@ class PaddleCustomers(PaddleAPI):
     def update_customer(
         self, customer: CustomerDetails, changes: Mapping[str, Any]
     ) -> CustomerDetails:
-        unknown = set(changes) - set(UPDATABLE)
-        if unknown:
-            raise InvalidAction(
-                f"Paddle cannot change a customer's {', '.join(sorted(unknown))}; "
-                f"it can change {', '.join(UPDATABLE)}."
-            )
+        require_updatable("Paddle", changes, UPDATABLE)
         fields = dict(changes)
         if "custom_data" in fields:
             fields["custom_data"] = CustomData(fields["custom_data"])
