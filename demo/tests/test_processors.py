@@ -13,16 +13,19 @@ import abc
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
+from django.core import mail
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from apps.teams.models import Team
-from pay.models import Price, Product, Subscription, sync_catalogue
+from pay.models import Subscription, sync_catalogue
 from pay.owners import resolve_owner
 from pay.processors.data import SubscriptionStatus
 
@@ -37,6 +40,11 @@ PLANS = {
     "pro-annual": ("pro", 30000, "year"),
 }
 PRODUCTS = ("starter", "pro")
+#: How the Subscription page shows Pro, by interval.
+PRO_SHOWN = {
+    "month": '$30.00</span> <span class="muted">per seat per month',
+    "year": '$300.00</span> <span class="muted">per seat per year',
+}
 
 
 def url(name: str, team: Team, *args: str) -> str:
@@ -50,35 +58,21 @@ def use_processor(settings: Any, name: str, product_ids: dict[str, str]) -> None
     settings.DEMO_PRODUCT_IDS = {**settings.DEMO_PRODUCT_IDS, name: product_ids}
 
 
-def write_catalogue(processor: str, price_ids: dict[str, str]) -> None:
-    """The demo's products and prices as the local catalogue, for processors whose catalogue
-    django-pay cannot copy: ``price_ids`` maps PLANS' keys to the processor's price ids."""
-    products = {
-        slug: Product.objects.create(processor=processor, processor_id=slug, name=slug.title())
-        for slug in PRODUCTS
-    }
-    for plan, price_id in price_ids.items():
-        slug, amount, interval = PLANS[plan]
-        Price.objects.create(
-            product=products[slug],
-            processor=processor,
-            processor_id=price_id,
-            amount=amount,
-            currency="usd",
-            interval=interval,
-        )
-
-
 def posted(requests: list[tuple[str, str, Any]], path: str) -> list[Any]:
     """The bodies of the POSTs to ``path`` a double recorded."""
     return [body for verb, at, body in requests if (verb, at) == ("POST", path)]
 
 
-def deliver(client: Client, processor: str, signed: list[tuple[bytes, dict[str, str]]]) -> None:
-    """POST each signed webhook to the demo's endpoint for ``processor``; each must be taken."""
+#: A webhook as the processor posts it: the body and the headers.
+Delivery = tuple[bytes, dict[str, str]]
+
+
+def deliver(client: Client, processor: str, deliveries: list[Delivery]) -> None:
+    """POST each webhook to the demo's endpoint for ``processor``; each must be taken."""
     endpoint = reverse("pay:webhook", kwargs={"processor": processor})
-    for body, headers in signed:
-        response = client.post(endpoint, body, content_type="application/json", headers=headers)
+    for body, headers in deliveries:
+        content_type = headers.get("Content-Type", "application/x-www-form-urlencoded")
+        response = client.post(endpoint, body, content_type=content_type, headers=headers)
         assert response.status_code == 200, response.content
 
 
@@ -87,7 +81,8 @@ class Harness(abc.ABC):
     where "Manage billing" leads."""
 
     name: str
-    pro_annual: str
+    pro_price: str  #: the price of Pro the admin buys
+    interval = "year"  #: its interval
 
     @abc.abstractmethod
     def checkout(self, client: Client, team: Team, upgrade: HttpResponse) -> None:
@@ -99,7 +94,7 @@ class Harness(abc.ABC):
 
 
 class FakeHarness(Harness):
-    name, pro_annual = "fake_processor", "pro-annual"
+    name, pro_price = "fake_processor", "pro-annual"
 
     def __init__(self, settings: Any) -> None:
         sync_catalogue(self.name)
@@ -116,7 +111,7 @@ class FakeHarness(Harness):
 
 
 class StripeHarness(Harness):
-    name, pro_annual = "stripe", "price_pro_annual"
+    name, pro_price = "stripe", "price_pro_annual"
 
     def __init__(self, double: Any) -> None:
         self.double = double
@@ -125,7 +120,7 @@ class StripeHarness(Harness):
         assert upgrade["Location"].startswith("https://checkout.stripe.com/c/pay/cs_")
         [request] = self.double.created("/v1/checkout/sessions")
         assert request.params["customer"] == team.payment_processor.processor_id
-        assert request.params["line_items"] == {"0": {"price": self.pro_annual, "quantity": "2"}}
+        assert request.params["line_items"] == {"0": {"price": self.pro_price, "quantity": "2"}}
         welcome = f"{SERVER}{url('team_pay:checkout_return', team)}"
         assert request.params["success_url"] == f"{welcome}?session_id={{CHECKOUT_SESSION_ID}}"
         session_id = urlsplit(upgrade["Location"]).path.rsplit("/", 1)[-1]
@@ -137,7 +132,7 @@ class StripeHarness(Harness):
 
 
 class PaddleHarness(Harness):
-    name, pro_annual = "paddle_billing", "pri_pro_annual"
+    name, pro_price = "paddle_billing", "pri_pro_annual"
 
     def __init__(self, settings: Any) -> None:
         from tests.paddle.double import enable_paddle
@@ -156,7 +151,7 @@ class PaddleHarness(Harness):
         page_url = f"{SERVER}{url('team_pay:paddle_checkout', team)}"
         [transaction] = posted(self.double.requests, "/transactions")
         assert transaction["customer_id"] == team.payment_processor.processor_id
-        assert transaction["items"] == [{"price_id": self.pro_annual, "quantity": 2}]
+        assert transaction["items"] == [{"price_id": self.pro_price, "quantity": 2}]
         assert resolve_owner(transaction["custom_data"]["pay_owner"]) == team
         assert transaction["checkout"] == {"url": page_url}
         assert upgrade["Location"].startswith(f"{page_url}?_ptxn=txn_")
@@ -183,17 +178,21 @@ class PaddleHarness(Harness):
 class LemonSqueezyHarness(Harness):
     name = "lemon_squeezy"
     variants = dict(zip(PLANS, ("201", "202", "203", "204"), strict=True))
-    pro_annual = variants["pro-annual"]
+    pro_price = variants["pro-annual"]
 
     def __init__(self, settings: Any) -> None:
         from tests.lemon_squeezy.double import enable_lemon_squeezy
 
         self.double = enable_lemon_squeezy(settings)
-        use_processor(settings, self.name, {slug: slug for slug in PRODUCTS})
+        products = {"starter": "20", "pro": "21"}
+        use_processor(settings, self.name, products)
         for plan, variant in self.variants.items():
             slug, amount, interval = PLANS[plan]
-            self.double.add_variant(variant, amount, interval=interval, product_name=slug.title())
-        write_catalogue(self.name, self.variants)
+            name, product = slug.title(), products[slug]
+            self.double.add_variant(
+                variant, amount, interval=interval, product_name=name, product_id=product
+            )
+        sync_catalogue(self.name)  # as bootstrap_subscriptions does
 
     def checkout(self, client: Client, team: Team, upgrade: HttpResponse) -> None:
         from tests.lemon_squeezy.double import signed_delivery
@@ -202,7 +201,7 @@ class LemonSqueezyHarness(Harness):
         attributes = document["data"]["attributes"]
         data = attributes["checkout_data"]
         assert data["email"] == team.pay_customer_email()
-        assert data["variant_quantities"] == [{"variant_id": int(self.pro_annual), "quantity": 2}]
+        assert data["variant_quantities"] == [{"variant_id": int(self.pro_price), "quantity": 2}]
         assert resolve_owner(data["custom"]["pay_owner"]) == team
         welcome = f"{SERVER}{url('team_pay:checkout_return', team)}"
         assert attributes["product_options"]["redirect_url"] == welcome
@@ -221,25 +220,25 @@ class LemonSqueezyHarness(Harness):
 
 
 class BraintreeHarness(Harness):
-    name = "braintree"
-    plans = {plan: plan for plan in PLANS}
-    pro_annual = "pro-annual"
+    """Braintree's catalogue has a product per plan: the demo's products are monthly plans."""
+
+    name, pro_price, interval = "braintree", "pro-monthly", "month"
 
     def __init__(self, settings: Any) -> None:
         from tests.braintree.double import enable_braintree
 
         self.double = enable_braintree(settings)
-        use_processor(settings, self.name, {slug: slug for slug in PRODUCTS})
-        for plan, (_, amount, interval) in PLANS.items():
-            frequency = 12 if interval == "year" else 1
-            self.double.add_plan(plan, f"{amount / 100:.2f}", billing_frequency=frequency)
-        write_catalogue(self.name, self.plans)
+        plans = [plan for plan, (_, _, interval) in PLANS.items() if interval == "month"]
+        use_processor(settings, self.name, dict(zip(PRODUCTS, plans, strict=True)))
+        for plan in plans:
+            self.double.add_plan(plan, f"{PLANS[plan][1] / 100:.2f}")
+        sync_catalogue(self.name)  # as bootstrap_subscriptions does
 
     def checkout(self, client: Client, team: Team, upgrade: HttpResponse) -> None:
-        page_url = f"{url('team_pay:braintree_checkout', team)}?price={self.pro_annual}"
+        page_url = f"{url('team_pay:braintree_checkout', team)}?price={self.pro_price}"
         assert upgrade["Location"] == page_url
         page = client.get(page_url).content.decode()
-        assert "<td>Pro, per year</td><td>$300.00 per seat</td>" in page
+        assert "<td>pro-monthly, per month</td><td>$30.00 per seat</td>" in page  # the plan's name
         assert '<td data-testid="checkout-seats">&times; 2 seats</td>' in page
         assert json_script(page, "pay-braintree-client-token")
         assert ("POST", "/client_token") in self.double.requests
@@ -249,7 +248,7 @@ class BraintreeHarness(Harness):
 
         assert paid["Location"] == url("team_pay:subscription", team)
         [subscription] = self.double.subscriptions.values()
-        assert subscription["plan_id"] == self.pro_annual
+        assert subscription["plan_id"] == self.pro_price
         [seats] = subscription["add_ons"]
         assert (seats["id"], seats["quantity"]) == ("seat", 1)  # the plan is the first seat
         method = self.double.payment_methods[subscription["payment_method_token"]]
@@ -288,16 +287,16 @@ def harness(request: pytest.FixtureRequest, settings: Any, db: None) -> Iterator
 
 def test_an_admin_upgrades_the_team_and_manages_its_billing(harness, team, owner, member, login):
     client = login(owner)
-    plans = client.get(url("team_pay:subscription", team), {"interval": "year"}).content.decode()
-    assert '$300.00</span> <span class="muted">per seat per year' in plans
+    plans = client.get(url("team_pay:subscription", team), {"interval": harness.interval})
+    assert PRO_SHOWN[harness.interval] in plans.content.decode()
 
-    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_annual})
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_price})
     harness.checkout(client, team, upgrade)
 
     team.forget_subscriptions()
     subscription: Subscription = team.active_subscription()
     assert subscription.customer.processor == harness.name
-    assert (subscription.processor_plan, subscription.quantity) == (harness.pro_annual, 2)
+    assert (subscription.processor_plan, subscription.quantity) == (harness.pro_price, 2)
     assert subscription.status == SubscriptionStatus.ACTIVE
     page = client.get(url("team_pay:subscription", team)).content.decode()
     assert '<span class="badge badge-pro">Pro</span>' in page
@@ -307,3 +306,75 @@ def test_an_admin_upgrades_the_team_and_manages_its_billing(harness, team, owner
 
     manage = client.post(url("team_pay:manage_billing", team))
     harness.assert_manage_billing(manage["Location"], team)
+
+
+@pytest.mark.parametrize("harness", ["braintree"], indirect=True)
+def test_braintree_is_cancelled_and_resumed_on_the_built_in_billing_page(
+    harness, team, owner, member, login
+):
+    client = login(owner)
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": "pro-monthly"})
+    client.post(upgrade["Location"], {"payment_method_nonce": "fake-valid-nonce"})
+    [braintree_subscription] = harness.double.subscriptions.values()
+
+    client.post(url("team_pay:billing_action", team, "cancel"))
+    team.forget_subscriptions()
+    assert team.active_subscription().on_grace_period()
+    assert braintree_subscription["number_of_billing_cycles"] == 1  # billing stops at period end
+    assert "Resume" in client.get(url("team_pay:billing", team)).content.decode()
+
+    client.post(url("team_pay:billing_action", team, "resume"))
+    team.forget_subscriptions()
+    assert not team.active_subscription().cancelled()
+    assert braintree_subscription["number_of_billing_cycles"] is None
+
+
+def end_at_paddle(harness: PaddleHarness, subscription: Subscription) -> list[Delivery]:
+    from tests.paddle.double import signed_delivery
+
+    subscription.cancel_now()
+    return [signed_delivery(e) for e in harness.double.events_of("subscription.canceled")]
+
+
+def end_at_braintree(harness: BraintreeHarness, subscription: Subscription) -> list[Delivery]:
+    from tests.braintree.webhooks import delivery
+
+    subscription.cancel_now()
+    body = delivery(
+        subscription.customer.backend, "subscription_canceled", subscription.processor_id
+    )
+    return [(body, {})]
+
+
+def end_at_lemon_squeezy(
+    harness: LemonSqueezyHarness, subscription: Subscription
+) -> list[Delivery]:
+    from tests.lemon_squeezy.double import signed_delivery
+
+    subscription.cancel()  # Lemon Squeezy's only cancellation: it expires at the period's end
+    with time_machine.travel(subscription.ends_at + timedelta(hours=1)):
+        subscription.sync()
+    return [signed_delivery(e) for e in harness.double.events_of("subscription_expired")]
+
+
+@pytest.mark.parametrize(
+    ("harness", "end"),
+    [
+        ("paddle_billing", end_at_paddle),
+        ("braintree", end_at_braintree),
+        ("lemon_squeezy", end_at_lemon_squeezy),
+    ],
+    indirect=["harness"],
+)
+def test_an_ended_subscription_mails_the_site_admins(harness, end, team, owner, member, login):
+    client = login(owner)
+    upgrade = client.post(url("team_pay:upgrade", team), {"price": harness.pro_price})
+    harness.checkout(client, team, upgrade)
+    subscription = team.active_subscription()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        deliver(client, harness.name, end(harness, subscription))
+
+    [message] = [m for m in mail.outbox if "Subscription cancelled" in m.subject]
+    assert message.subject.endswith("Subscription cancelled: Acme")
+    assert subscription.processor_id in message.body

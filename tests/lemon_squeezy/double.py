@@ -129,6 +129,10 @@ class LemonSqueezyDouble(BaseAdapter):
 
     def __init__(self) -> None:
         super().__init__()
+        now = timezone.now()
+        store = {"name": "Double store", "currency": "USD", "created_at": now, "updated_at": now}
+        self.stores: dict[str, Json] = {STORE_ID: {"id": STORE_ID, **store}}
+        self.products: dict[str, Json] = {}
         self.variants: dict[str, Json] = {}
         self.customers: dict[str, Json] = {}
         self.checkouts: dict[str, Json] = {}
@@ -143,6 +147,10 @@ class LemonSqueezyDouble(BaseAdapter):
         # Each type is numbered on its own, as at Lemon Squeezy: order 1 and invoice 1 coexist.
         self._numbers: defaultdict[str, Iterator[int]] = defaultdict(lambda: itertools.count(1))
         self._routes: list[Route] = []
+        self._route("GET", r"stores/(\d+)", lambda i, **_: self._one("stores", i))
+        self._route("GET", r"products", self._list_products)
+        self._route("GET", r"products/(\d+)", lambda i, **_: self._one("products", i))
+        self._route("GET", r"variants", self._list_variants)
         self._route("GET", r"variants/(\d+)", lambda i, **_: self._one("variants", i))
         self._route("GET", r"customers", self._list_customers)
         self._route("POST", r"customers", self._create_customer)
@@ -258,6 +266,8 @@ class LemonSqueezyDouble(BaseAdapter):
 
     def _store(self, kind: str) -> dict[str, Json]:
         stores: dict[str, dict[str, Json]] = {
+            "stores": self.stores,
+            "products": self.products,
             "variants": self.variants,
             "customers": self.customers,
             "checkouts": self.checkouts,
@@ -330,12 +340,18 @@ class LemonSqueezyDouble(BaseAdapter):
         trial_days: int | None = None,
         currency: str = "USD",
         product_name: str = "Test product",
+        product_id: str = "",
+        status: str = "published",
     ) -> Json:
-        """A variant of ``price`` minor units; ``interval=None`` makes it a one-time purchase."""
+        """A variant of ``price`` minor units; ``interval=None`` makes it a one-time purchase.
+
+        It belongs to product ``product_id``, made on first use (else to a product of its own).
+        """
         now = timezone.now()
+        product = self._product(product_id or str(int(variant_id) * 10), product_name)
         variant = {
             "id": variant_id,
-            "product_id": int(variant_id) * 10,
+            "product_id": int(product["id"]),
             "name": f"{product_name} ({interval or 'one-time'})",
             "product_name": product_name,
             "price": price,
@@ -346,13 +362,47 @@ class LemonSqueezyDouble(BaseAdapter):
             "has_free_trial": bool(trial_days),
             "trial_interval": "day",
             "trial_interval_count": trial_days or 0,
-            "status": "published",
+            "status": status,
             "created_at": now,
             "updated_at": now,
             "test_mode": True,
         }
         self.variants[variant_id] = variant
         return variant
+
+    def _product(self, product_id: str, name: str) -> Json:
+        now = timezone.now()
+        return self.products.setdefault(
+            product_id,
+            {
+                "id": product_id,
+                "store_id": int(STORE_ID),
+                "name": name,
+                "description": f"<p>{name}, by the double.</p>",
+                "status": "published",
+                "created_at": now,
+                "updated_at": now,
+                "test_mode": True,
+            },
+        )
+
+    def _list_products(self, *, query: dict[str, str], body: Json) -> tuple[int, Json]:
+        filters = self._filters(query, {"store_id"})
+        ids = [
+            product_id
+            for product_id, product in self.products.items()
+            if str(product["store_id"]) == filters.get("store_id", str(product["store_id"]))
+        ]
+        return self._page("products", ids, "products", query)
+
+    def _list_variants(self, *, query: dict[str, str], body: Json) -> tuple[int, Json]:
+        filters = self._filters(query, {"product_id", "status"})
+        ids = [
+            variant_id
+            for variant_id, variant in self.variants.items()
+            if all(str(variant[key]) == value for key, value in filters.items())
+        ]
+        return self._page("variants", ids, "variants", query)
 
     def _variant(self, variant_id: Any, pointer: str) -> Json:
         variant = self.variants.get(str(variant_id))

@@ -7,22 +7,26 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
 
+import pay
 from pay.models import Price, Product, sync_catalogue
 from tests.braintree.double import BraintreeDouble, enable_braintree
 from tests.lemon_squeezy.double import LemonSqueezyDouble, enable_lemon_squeezy
 from tests.lemon_squeezy.double import signed_delivery as lemon_delivery
 from tests.paddle.double import CLIENT_TOKEN, PaddleDouble, enable_paddle
+from tests.services import CHROMIUM, CHROMIUM_ARGS, chromium_unavailable
 from tests.testapp.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 SERVER = "http://testserver"
+DROP_IN_JS = Path(pay.__file__).parent / "static" / "pay" / "braintree-dropin.js"
 
 
 def bill_with(settings: Any, processor: str) -> None:
@@ -107,6 +111,18 @@ def test_paddle_checkout_returns_with_the_subscription(
 
     subscription = user.active_subscription()
     assert (subscription.processor_plan, subscription.quantity) == ("pri_pro_monthly", 1)
+
+
+def test_paddle_checkout_cancelled_meanwhile_sends_back_to_the_plans(
+    paddle: PaddleDouble, signed_in: Client, user: Any
+) -> None:
+    transaction_id = start_paddle_checkout(signed_in)
+    paddle.transactions[transaction_id]["status"] = "canceled"  # as in Paddle's dashboard
+
+    response = signed_in.get("/pay/paddle/checkout/", {"_ptxn": transaction_id}, follow=True)
+
+    assert response.redirect_chain == [("/pay/subscription/", 302)]
+    assert "That checkout was cancelled." in response.content.decode()
 
 
 def test_paddle_checkout_of_another_holder_or_none_is_not_found(
@@ -200,6 +216,62 @@ def test_braintree_payment_page_is_for_the_teams_billing_admins(
 
     assert response.status_code == 403
     assert not braintree.customers
+
+
+SITE = "https://app.example.test"
+
+# Calls are kept in sessionStorage: they must outlive the form's submission.
+DROP_IN_STAND_IN = """
+function record(call) {
+  const calls = JSON.parse(sessionStorage.getItem("dropinCalls") || "[]");
+  sessionStorage.setItem("dropinCalls", JSON.stringify(calls.concat([call])));
+}
+window.braintree = { dropin: { create: (options, done) => {
+  record(["create", options]);
+  done(null, { requestPaymentMethod: (answer) => {
+    record(["requestPaymentMethod"]);
+    answer(null, { nonce: "fake-valid-nonce" });
+  } });
+} } };
+"""
+
+
+@pytest.mark.skipif(bool(chromium_unavailable()), reason=chromium_unavailable() or "")
+def test_braintree_drop_in_posts_its_nonce_in_a_real_browser(
+    braintree: BraintreeDouble, signed_in: Client
+) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    page_html = signed_in.get(PAYMENT_PAGE).content.decode()
+    client_token = page_json(page_html, "pay-braintree-client-token")
+    posted: list[str] = []
+
+    def checkout(route: Route) -> None:
+        if route.request.method == "POST":
+            posted.append(route.request.post_data or "")
+            route.fulfill(body="paid")
+        else:
+            route.fulfill(body=page_html, content_type="text/html")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("https://js.braintreegateway.com/**", lambda r: r.fulfill(body=DROP_IN_STAND_IN))
+        page.route("**/braintree-dropin.js", lambda r: r.fulfill(body=DROP_IN_JS.read_text()))
+        page.route(f"{SITE}/checkout", checkout)
+        page.goto(f"{SITE}/checkout")
+        page.click("text=Pay and subscribe")
+        page.wait_for_function("document.body.textContent === 'paid'")
+        calls = page.evaluate("JSON.parse(sessionStorage.getItem('dropinCalls'))")
+        browser.close()
+
+    assert calls == [
+        ["create", {"authorization": client_token, "container": "#pay-braintree-dropin"}],
+        ["requestPaymentMethod"],
+    ]
+    [form] = posted
+    assert parse_qs(form)["payment_method_nonce"] == ["fake-valid-nonce"]
+    assert parse_qs(form)["csrfmiddlewaretoken"]
 
 
 # Lemon Squeezy: the hosted checkout; the subscription comes by webhook

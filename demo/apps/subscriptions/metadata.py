@@ -36,7 +36,12 @@ def product_ids() -> dict[str, str]:
     return ids
 
 
-ACTIVE_PLAN_INTERVALS = [PlanInterval.MONTH, PlanInterval.YEAR]
+def active_plan_intervals() -> list[PlanInterval]:
+    """Monthly and annual; monthly only with Braintree, whose catalogue has no products but a
+    product per plan, so the demo's Starter and Pro are each one (monthly) plan."""
+    if settings.DEMO_PAYMENT_PROCESSOR == "braintree":
+        return [PlanInterval.MONTH]
+    return [PlanInterval.MONTH, PlanInterval.YEAR]
 
 
 def active_products() -> list[ProductMetadata]:
@@ -61,7 +66,10 @@ def active_products() -> list[ProductMetadata]:
 
 
 def __getattr__(name: str) -> object:
-    """``ACTIVE_PRODUCTS``, with the ids of the processor the settings name right now."""
+    """``ACTIVE_PRODUCTS`` and ``ACTIVE_PLAN_INTERVALS``, for the processor the settings name
+    right now."""
     if name == "ACTIVE_PRODUCTS":
         return active_products()
+    if name == "ACTIVE_PLAN_INTERVALS":
+        return active_plan_intervals()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

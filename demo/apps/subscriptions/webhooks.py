@@ -18,6 +18,8 @@ from pay.models import Subscription, Webhook
 CANCELLATION_EVENTS = {
     "stripe": "customer.subscription.deleted",
     "paddle_billing": "subscription.canceled",
+    "braintree": "subscription_canceled",
+    "lemon_squeezy": "subscription_expired",
 }
 
 
@@ -40,7 +42,10 @@ def subscription_cancelled(webhook: Webhook) -> None:
 
 
 def _subscription_id(payload: dict[str, Any]) -> str:
-    """Stripe nests the subscription under data.object; Paddle sends it as data."""
+    """Stripe nests the subscription under data.object; Paddle and Lemon Squeezy send it as
+    data; a Braintree notification names it as its subject."""
+    if "subject_id" in payload:
+        return str(payload["subject_id"])
     data = payload.get("data", {})
     return str(data.get("object", data).get("id", ""))
 

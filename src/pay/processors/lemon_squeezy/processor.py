@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from .catalogue import LemonSqueezyCatalogue
 from .charges import LemonSqueezyCharges
 from .checkout import LemonSqueezyCheckout
 from .customers import LemonSqueezyCustomers
@@ -14,6 +15,7 @@ class LemonSqueezyProcessor(
     LemonSqueezyCharges,
     LemonSqueezyPaymentMethods,
     LemonSqueezyCheckout,
+    LemonSqueezyCatalogue,
     LemonSqueezyWebhooks,
 ):
     """Lemon Squeezy, a merchant of record, through its JSON:API (it has no Python SDK).

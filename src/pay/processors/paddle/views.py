@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -30,7 +31,10 @@ def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     session = _holders_session(holder, request.GET.get("_ptxn", ""))
     query = urlencode({"session_id": session.processor_id})
     return_url = f"{page_url(request, 'checkout_return')}?{query}"
-    if session.status != "open":
+    if session.status == "expired":
+        messages.info(request, "That checkout was cancelled. Choose a plan to start again.")
+        return HttpResponseRedirect(page_url(request, "subscription"))
+    if session.status == "complete":
         return HttpResponseRedirect(return_url)
     return render(
         request,
