@@ -41,7 +41,6 @@ def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         "pay/paddle/checkout.html",
         {
             "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
-            "transaction_id": session.processor_id,
             "open_options": json.dumps({"transactionId": session.processor_id}),
             "success_url": absolute_url(return_url, request),
             "cancel_url": page_url(request, "subscription"),
