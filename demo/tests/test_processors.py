@@ -12,8 +12,10 @@ from __future__ import annotations
 import abc
 import json
 import re
+import runpy
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,6 +34,7 @@ from pay.processors.data import SubscriptionStatus
 pytestmark = pytest.mark.django_db
 
 SERVER = "http://testserver"
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
 #: The demo's catalogue at every processor: slug, amount (minor units), interval per price.
 PLANS = {
     "starter-monthly": ("starter", 1000, "month"),
@@ -378,3 +381,19 @@ def test_an_ended_subscription_mails_the_site_admins(harness, end, team, owner, 
     [message] = [m for m in mail.outbox if "Subscription cancelled" in m.subject]
     assert message.subject.endswith("Subscription cancelled: Acme")
     assert subscription.processor_id in message.body
+
+
+@pytest.mark.parametrize(
+    ("processor", "prefix"),
+    [("paddle_billing", "PADDLE"), ("braintree", "BRAINTREE"), ("lemon_squeezy", "LEMON_SQUEEZY")],
+)
+def test_the_environment_switches_the_demo_to_a_processor(monkeypatch, processor, prefix):
+    monkeypatch.setenv("DEMO_PAYMENT_PROCESSOR", processor)
+    ids = {"starter": "starter-id", "pro": "pro-id"}
+    for slug, product_id in ids.items():
+        monkeypatch.setenv(f"DEMO_{prefix}_PRODUCT_{slug.upper()}", product_id)
+
+    demo_settings = runpy.run_path(str(SETTINGS_FILE))
+
+    assert demo_settings["PAY_PROCESSORS"] == [processor]
+    assert demo_settings["DEMO_PRODUCT_IDS"][processor] == ids
