@@ -26,7 +26,9 @@ from tests.testapp.models import Membership
 pytestmark = pytest.mark.django_db
 
 SERVER = "http://testserver"
-DROP_IN_JS = Path(pay.__file__).parent / "static" / "pay" / "braintree-dropin.js"
+STATIC = Path(pay.__file__).parent / "static" / "pay"
+DROP_IN_JS, PADDLE_JS = STATIC / "braintree-dropin.js", STATIC / "paddle-checkout.js"
+SITE = "https://app.example.test"
 
 
 def bill_with(settings: Any, processor: str) -> None:
@@ -111,6 +113,49 @@ def test_paddle_checkout_returns_with_the_subscription(
 
     subscription = user.active_subscription()
     assert (subscription.processor_plan, subscription.quantity) == ("pri_pro_monthly", 1)
+
+
+PADDLE_STAND_IN = """
+window.paddleCalls = [];
+window.Paddle = {
+  Environment: { set: (name) => paddleCalls.push(["environment", name]) },
+  Initialize: (options) => paddleCalls.push(["initialize", options]),
+  Checkout: { open: (options) => paddleCalls.push(["open", options]) },
+};
+"""
+
+
+@pytest.mark.skipif(bool(chromium_unavailable()), reason=chromium_unavailable() or "")
+def test_paddle_checkout_page_starts_paddle_js_in_a_real_browser(
+    paddle: PaddleDouble, signed_in: Client
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    transaction_id = start_paddle_checkout(signed_in)
+    page_html = signed_in.get("/pay/paddle/checkout/", {"_ptxn": transaction_id}).content.decode()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("https://cdn.paddle.com/**", lambda r: r.fulfill(body=PADDLE_STAND_IN))
+        page.route("**/paddle-checkout.js", lambda r: r.fulfill(body=PADDLE_JS.read_text()))
+        page.route(
+            f"{SITE}/checkout**", lambda r: r.fulfill(body=page_html, content_type="text/html")
+        )
+        page.goto(f"{SITE}/checkout?_ptxn={transaction_id}")  # Paddle.js opens it by itself
+        page.click("text=open the checkout")  # or the buyer does
+        calls = page.evaluate("window.paddleCalls")
+        browser.close()
+
+    success_url = f"{SERVER}/pay/subscription/welcome/?session_id={transaction_id}"
+    assert calls == [
+        ["environment", "sandbox"],
+        [
+            "initialize",
+            {"token": CLIENT_TOKEN, "checkout": {"settings": {"successUrl": success_url}}},
+        ],
+        ["open", {"transactionId": transaction_id}],
+    ]
 
 
 def test_paddle_checkout_cancelled_meanwhile_sends_back_to_the_plans(
@@ -217,8 +262,6 @@ def test_braintree_payment_page_is_for_the_teams_billing_admins(
     assert response.status_code == 403
     assert not braintree.customers
 
-
-SITE = "https://app.example.test"
 
 # Calls are kept in sessionStorage: they must outlive the form's submission.
 DROP_IN_STAND_IN = """
