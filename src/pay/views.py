@@ -61,7 +61,7 @@ def render_page(
     return render(request, template, context, status=status)
 
 
-def _billing_view(view: ViewFunction) -> ViewFunction:
+def billing_view(view: ViewFunction) -> ViewFunction:
     """Find the holder, and let only those who may manage its billing in."""
 
     @wraps(view)
@@ -96,7 +96,7 @@ def _selected_interval(request: HttpRequest) -> PlanInterval:
 
 
 @require_GET
-@_billing_view
+@billing_view
 def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The holder's plan and its state; or the plans on offer, with a monthly/annual toggle."""
     subscription = current_subscription(holder)
@@ -111,7 +111,7 @@ def subscription_page(request: HttpRequest, holder: Billable) -> HttpResponse:
             for i in active_plan_intervals()
         ],
         "plans": plans_for(interval) if subscription is None else [],
-        "default_quantity": _default_quantity(holder),
+        "default_quantity": default_quantity(holder),
         "upgrade_url": page_url(request, "upgrade"),
         "manage_url": page_url(request, "manage_billing"),
     }
@@ -137,22 +137,18 @@ def processor_of(subscription: Subscription | None) -> str:
     return subscription.customer.processor if subscription is not None else default_processor()
 
 
-def _default_quantity(holder: Billable) -> int:
+def default_quantity(holder: Billable) -> int:
     return holder.get_quantity() if isinstance(holder, PerSeatBillable) else 1
 
 
 @require_POST
-@_billing_view
+@billing_view
 def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
     """Start the processor's checkout for the chosen price: a hosted one (Stripe Checkout,
     Lemon Squeezy), one opening on a page of this site (Paddle.js, the fake's page), or the
     built-in payment page of a processor without one (Braintree's Drop-in UI)."""
-    price = offered_prices().filter(processor_id=request.POST.get("price", "")).first()
+    price = price_to_sell(request, holder, request.POST.get("price", ""))
     if price is None:
-        messages.error(request, "That plan is not on sale. Choose one of the plans below.")
-        return HttpResponseRedirect(page_url(request, "subscription"))
-    if current_subscription(holder) is not None:
-        messages.info(request, "You are subscribed already. Change plans under Manage billing.")
         return HttpResponseRedirect(page_url(request, "subscription"))
     customer = customer_for(holder)
     if customer.processor in PAYMENT_PAGES:
@@ -160,7 +156,7 @@ def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
         return HttpResponseRedirect(f"{payment_page}?{urlencode({'price': price.processor_id})}")
     try:
         session = customer.checkout(
-            line_items=[{"price": price.processor_id, "quantity": _default_quantity(holder)}],
+            line_items=[{"price": price.processor_id, "quantity": default_quantity(holder)}],
             success_url=_return_url(request, "checkout_return"),
             cancel_url=_return_url(request, "subscription"),
             **_checkout_page_options(request, customer.processor),
@@ -169,6 +165,19 @@ def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
         messages.error(request, str(error))
         return HttpResponseRedirect(page_url(request, "subscription"))
     return HttpResponseRedirect(session.url)
+
+
+def price_to_sell(request: HttpRequest, holder: Billable, price_id: str) -> Price | None:
+    """The offered price ``price_id``, if the holder may buy it; else None, with a message
+    saying why."""
+    price = offered_prices().filter(processor_id=price_id).first()
+    if price is None:
+        messages.error(request, "That plan is not on sale. Choose one of the plans below.")
+        return None
+    if current_subscription(holder) is not None:
+        messages.info(request, "You are subscribed already. Change plans under Manage billing.")
+        return None
+    return price
 
 
 #: Processors without a hosted checkout, and their built-in payment page (``pay:<name>``).
@@ -191,7 +200,7 @@ def _return_url(request: HttpRequest, name: str) -> str:
 
 
 @require_GET
-@_billing_view
+@billing_view
 def checkout_return(request: HttpRequest, holder: Billable) -> HttpResponse:
     """Where checkout sends the buyer back: record the subscription now, not at the webhook."""
     session_id = request.GET.get("session_id", "")
@@ -213,7 +222,7 @@ def checkout_return(request: HttpRequest, holder: Billable) -> HttpResponse:
 
 
 @require_POST
-@_billing_view
+@billing_view
 def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The processor's hosted billing portal, or the built-in billing page when it has none."""
     subscription = current_subscription(holder)
@@ -225,7 +234,7 @@ def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
 
 
 @require_GET
-@_billing_view
+@billing_view
 def billing_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     """The built-in billing page: cancel, resume, swap plans, change seats, pause."""
     subscription = current_subscription(holder)
@@ -336,7 +345,7 @@ ACTION_OPERATIONS = {"change_seats": "change_quantity"}
 
 
 @require_POST
-@_billing_view
+@billing_view
 def billing_action(request: HttpRequest, holder: Billable, action: str) -> HttpResponse:
     """Change the managed subscription: one of BILLING_ACTIONS."""
     perform = BILLING_ACTIONS.get(action)

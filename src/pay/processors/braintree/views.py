@@ -8,18 +8,20 @@ to the chosen price, one unit per seat. The Subscription page's "Upgrade" leads 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from pay import conf
 from pay.errors import PayError
-from pay.metadata import offered_prices
 from pay.models import Billable, Customer, Price
-from pay.views import _billing_view, _default_quantity, current_subscription, customer_for, page_url
+from pay.views import (
+    billing_view,
+    customer_for,
+    default_quantity,
+    page_url,
+    price_to_sell,
+    render_page,
+)
 
 from .payment_methods import BraintreePaymentMethods
 
@@ -27,17 +29,13 @@ DROP_IN_JS_URL = "https://js.braintreegateway.com/web/dropin/1.44.1/js/dropin.mi
 
 
 @require_http_methods(["GET", "POST"])
-@_billing_view
+@billing_view
 def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
-    price = offered_prices().filter(processor_id=request.GET.get("price", "")).first()
+    price = price_to_sell(request, holder, request.GET.get("price", ""))
     if price is None:
-        messages.error(request, "That plan is not on sale. Choose one of the plans below.")
-        return HttpResponseRedirect(page_url(request, "subscription"))
-    if current_subscription(holder) is not None:
-        messages.info(request, "You are subscribed already. Change plans under Manage billing.")
         return HttpResponseRedirect(page_url(request, "subscription"))
     customer = customer_for(holder)
-    quantity = _default_quantity(holder)
+    quantity = default_quantity(holder)
     problem = ""
     if request.method == "POST":
         try:
@@ -47,8 +45,7 @@ def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         else:
             messages.success(request, "Thank you! Your subscription is active.")
             return HttpResponseRedirect(page_url(request, "subscription"))
-    context: dict[str, Any] = {
-        "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
+    context = {
         "price": price,
         "quantity": quantity,
         "client_token": _client_token(customer),
@@ -56,7 +53,9 @@ def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         "cancel_url": page_url(request, "subscription"),
         "problem": problem,
     }
-    return render(request, "pay/braintree/checkout.html", context, status=402 if problem else 200)
+    return render_page(
+        request, "pay/braintree/checkout.html", context, status=402 if problem else 200
+    )
 
 
 def _subscribe(customer: Customer, nonce: str, price: Price, quantity: int) -> None:

@@ -14,19 +14,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pay import conf
 from pay.absolute_urls import absolute_url
 from pay.errors import PayError
 from pay.models import Billable
 from pay.processors.data import CheckoutSession
-from pay.views import _billing_view, customer_for, page_url
+from pay.views import billing_view, customer_for, page_url, render_page
 
 
 @require_GET
-@_billing_view
+@billing_view
 def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
     session = _holders_session(holder, request.GET.get("_ptxn", ""))
     query = urlencode({"session_id": session.processor_id})
@@ -36,11 +34,10 @@ def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         return HttpResponseRedirect(page_url(request, "subscription"))
     if session.status == "complete":
         return HttpResponseRedirect(return_url)
-    return render(
+    return render_page(
         request,
         "pay/paddle/checkout.html",
         {
-            "pay_base_template": conf.get("PAY_BASE_TEMPLATE"),
             "open_options": json.dumps({"transactionId": session.processor_id}),
             "success_url": absolute_url(return_url, request),
             "cancel_url": page_url(request, "subscription"),
