@@ -252,6 +252,17 @@ def test_braintree_payment_page_sells_only_plans_on_offer(
     assert not braintree.subscriptions
 
 
+def test_braintree_a_second_payment_buys_nothing_more(
+    braintree: BraintreeDouble, signed_in: Client, user: Any
+) -> None:
+    signed_in.post(PAYMENT_PAGE, {"payment_method_nonce": "fake-valid-nonce"})
+
+    again = signed_in.post(PAYMENT_PAGE, {"payment_method_nonce": "fake-valid-nonce"}, follow=True)
+
+    assert "You are subscribed already." in again.content.decode()
+    assert len(braintree.subscriptions) == 1
+
+
 def test_braintree_payment_page_is_for_the_teams_billing_admins(
     braintree: BraintreeDouble, signed_in: Client, user: Any, team_of: Any
 ) -> None:
