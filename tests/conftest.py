@@ -11,7 +11,7 @@ from tests.services import postgres_unavailable, redis_unavailable
 
 REQUIRE_SERVICES = os.environ.get("PAY_TEST_REQUIRE_SERVICES") == "1"
 
-pytest_plugins = ["tests.stripe_double.plugin"]
+pytest_plugins = ["tests.stripe_double.plugin", "tests.celery.plugin"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

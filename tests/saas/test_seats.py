@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pay.models import Subscription
 from pay.seats import changed_since_last_sync, sync_subscription_quantities
+from tests.celery.plugin import Worker, wait_for
 from tests.stripe_double import StripeDouble
 from tests.testapp.models import Membership, Team
 
@@ -125,3 +126,22 @@ def test_a_refused_update_is_retried_on_the_next_run(stripe_double: StripeDouble
     stripe_double.faults.clear()
     assert sync_subscription_quantities().updated == ["Stripe team"]
     assert changed_since_last_sync(Team).count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_celery_worker_runs_the_scheduled_sync(worker: Worker) -> None:
+    """What beat schedules, a real worker on Redis does: the changed team's seats are pushed."""
+    from pay.tasks import sync_subscription_quantities as scheduled_sync
+
+    (team,) = teams_with_subscriptions(1)
+    add_members(team, 2)
+    worker.start()
+
+    scheduled_sync.delay()
+
+    wait_for(
+        lambda: not changed_since_last_sync(Team).exists(), "the worker to sync the seat count"
+    )
+    assert Subscription.objects.get().quantity == team.get_quantity() == 2

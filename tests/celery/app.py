@@ -1,4 +1,4 @@
-"""The Celery app of the webhook tests: Redis as the broker, one queue per test."""
+"""The Celery app of the tests: Redis as the broker, one queue per test."""
 
 from __future__ import annotations
 

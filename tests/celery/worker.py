@@ -1,4 +1,4 @@
-"""The Celery app a test's worker subprocess runs (``celery -A tests.webhooks.worker``).
+"""The Celery app a test's worker subprocess runs (``celery -A tests.celery.worker``).
 
 Its custom handler holds an event while the test's hold file exists, so the test
 can kill the worker mid-event; its side effect is a row, written in the processing
@@ -15,11 +15,12 @@ import django
 
 django.setup()
 
-import pay.webhooks.tasks  # noqa: E402, F401  (registers the task with the app)
+import pay.tasks  # noqa: E402  (registers the tasks with the app)
+import pay.webhooks.tasks  # noqa: E402, F401
 from pay.models import Webhook  # noqa: E402
 from pay.webhooks import subscribe  # noqa: E402
+from tests.celery.app import app  # noqa: E402
 from tests.testapp.models import Team  # noqa: E402
-from tests.webhooks.celery_app import app  # noqa: E402
 
 HELD_EVENT = "stripe.radar.early_fraud_warning.created"
 
