@@ -6,6 +6,8 @@ request's (see :mod:`pay.holders`); only those who may manage its billing
 change is a POST (with Django's CSRF protection). Templates extend
 ``PAY_BASE_TEMPLATE`` (``pay/base.html``), so a project restyles them by pointing
 it at its own base, or overrides ``pay/subscription.html`` and ``pay/billing.html``.
+Checkout pages of this site that belong to one processor (Paddle's, Braintree's payment page)
+live in that processor's package and build on the helpers here.
 """
 
 from __future__ import annotations
