@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("pay/", include("pay.urls")),
     path("", include("pay.webhooks.urls")),
-    path("teams/<int:team_id>/pay/", include(("pay.urls", "pay"), namespace="team_pay")),
+    path("teams/<int:team_id>/pay/", include("pay.billing_urls", namespace="team_pay")),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/below-login/", views.dashboard_below_login),
     path("dashboard/above-login/", views.dashboard_above_login),

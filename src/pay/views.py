@@ -1,8 +1,9 @@
 """The Subscription page and billing management, for any holder (a user, a team).
 
-Mount them with ``path("billing/", include("pay.urls"))``. The holder is the
-request's (see :mod:`pay.holders`); only those who may manage its billing
-(:func:`pay.holders.can_manage_billing`) see these pages, others get 403. Every
+Mount them with ``path("pay/", include("pay.urls"))``, or per team from
+:mod:`pay.billing_urls`. The holder is the request's (see :mod:`pay.holders`); only
+those who may manage its billing (:func:`pay.holders.can_manage_billing`) see these
+pages, others get 403. Every
 change is a POST (with Django's CSRF protection). Templates extend
 ``PAY_BASE_TEMPLATE`` (``pay/base.html``), so a project restyles them by pointing
 it at its own base, or overrides ``pay/subscription.html`` and ``pay/billing.html``.
@@ -68,10 +69,10 @@ def billing_view(view: ViewFunction) -> ViewFunction:
 
     @wraps(view)
     def for_billing_managers(request: HttpRequest, **url_kwargs: Any) -> HttpResponse:
-        holder = get_subscription_holder(request)
-        if holder is None:
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not can_manage_billing(request, holder):
+        holder = get_subscription_holder(request)
+        if holder is None or not can_manage_billing(request, holder):
             raise PermissionDenied("Only the account's billing admins can manage its billing.")
         page_arguments = {k: v for k, v in url_kwargs.items() if k in _PAGE_ARGUMENTS}
         return view(request, holder, **page_arguments)

@@ -228,6 +228,13 @@ def test_another_teams_billing_is_not_found(
     assert team.active_subscription() is not None
 
 
+def test_a_teams_prefix_serves_its_billing_pages_not_the_sites(client: Client, team: Any) -> None:
+    """Webhooks and the processors' own pages are the site's, served once, under pay/."""
+    assert client.post(f"/teams/{team.pk}/pay/webhooks/stripe/").status_code == 404
+    assert client.get(f"/teams/{team.pk}/pay/fake/checkout/any/").status_code == 404
+    assert client.get(f"/teams/{team.pk}/pay/subscription/").status_code == 302  # to log in
+
+
 # The built-in billing page
 
 
