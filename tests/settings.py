@@ -7,6 +7,8 @@ forces SQLite. Tests that need PostgreSQL are skipped on SQLite with the reason.
 
 from __future__ import annotations
 
+import django
+
 from tests.services import test_database
 
 SECRET_KEY = "tests-only-not-secret"
@@ -61,3 +63,6 @@ PAY_FAKE_PROCESSOR_PLANS = {
 PAY_PRODUCT_METADATA_MODULE = "tests.testapp.metadata"
 USE_HTTPS_IN_ABSOLUTE_URLS = False
 PAY_SUBSCRIPTION_HOLDER = "tests.testapp.holders.holder_for_request"
+
+if django.VERSION >= (6, 1):  # MAILERS replaces EMAIL_BACKEND; tests swap in the memory one
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import django
 import django_stubs_ext
 
 django_stubs_ext.monkeypatch()  # ModelForm[Invitation] and friends at runtime, for the types
@@ -30,7 +31,9 @@ def env_flag(name: str, default: bool = False) -> bool:
 SECRET_KEY = env("DJANGO_SECRET_KEY", "demo-only-not-secret")
 DEBUG = env_flag("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *filter(None, env("ALLOWED_HOSTS").split(","))]
-ADMINS = [("Demo admin", env("DEMO_ADMIN_EMAIL", "admin@demo.test"))]
+_ADMIN_EMAIL = env("DEMO_ADMIN_EMAIL", "admin@demo.test")
+# Django 6.0 takes plain addresses; 5.2 wants (name, address) pairs.
+ADMINS = [_ADMIN_EMAIL] if django.VERSION >= (6, 0) else [("Demo admin", _ADMIN_EMAIL)]
 USE_TZ = True
 TIME_ZONE = "UTC"
 ROOT_URLCONF = "config.urls"
@@ -90,7 +93,10 @@ DATABASES = {
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if django.VERSION >= (6, 1):  # MAILERS replaces EMAIL_BACKEND
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "demo@django-pay.test"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import django
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -158,7 +159,10 @@ def test_a_paddle_checkout_sends_a_receipt(paddle, paddle_customer, client, mail
 def test_a_mail_server_that_is_down_loses_the_email_not_the_event(
     stripe_double, stripe_customer, client, settings, caplog
 ):
-    settings.EMAIL_BACKEND = "tests.webhooks.test_emails.BrokenMailServer"
+    if django.VERSION >= (6, 1):
+        settings.MAILERS = {"default": {"BACKEND": "tests.webhooks.test_emails.BrokenMailServer"}}
+    else:
+        settings.EMAIL_BACKEND = "tests.webhooks.test_emails.BrokenMailServer"
     stripe_customer.charge(2500)
 
     response = deliver_stripe(client, stripe_double.events_of("charge.succeeded")[-1])
