@@ -88,7 +88,7 @@ def _malformed_json():
 @pytest.mark.parametrize(
     ("make_request", "reason"),
     [
-        (_missing_header, "header is missing"),
+        (_missing_header, "has no Stripe-Signature header"),
         (_wrong_secret, "No signature matches"),
         (_tampered_body, "No signature matches"),
         (_signed_at(-301), "tolerance"),

@@ -15,7 +15,6 @@ stays valid forever. Two things make that safe:
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -32,6 +31,7 @@ from pay.processors.data import (
     SubscriptionChanged,
     WebhookEvent,
 )
+from pay.processors.signatures import required_header, signed_by_any
 
 from .client import LemonSqueezyAPI, Resource
 from .translate import (
@@ -57,13 +57,10 @@ class LemonSqueezyWebhooks(LemonSqueezyAPI):
         secrets = conf.required_list(
             "LEMON_SQUEEZY_WEBHOOK_SECRET", "verifying Lemon Squeezy webhooks"
         )
-        signature = _header(headers, SIGNATURE_HEADER).strip().lower()
+        signature = required_header(headers, SIGNATURE_HEADER).strip().lower()
         if not _HEX_SHA256.fullmatch(signature):
             raise WebhookInvalid(f"The {SIGNATURE_HEADER} header is not a hex SHA-256 digest.")
-        expected = [
-            hmac.new(secret.encode(), body, hashlib.sha256).hexdigest() for secret in secrets
-        ]
-        if not any(hmac.compare_digest(mine, signature) for mine in expected):
+        if not signed_by_any(secrets, body, [signature]):
             raise WebhookInvalid(
                 "The X-Signature does not match the body; check LEMON_SQUEEZY_WEBHOOK_SECRET."
             )
@@ -178,14 +175,6 @@ _TRANSLATORS: dict[str, Translator] = {
     "order_created": lambda hooks, data, _: hooks._order_changed(data, ChargeSucceeded),
     "order_refunded": lambda hooks, data, _: hooks._order_changed(data, ChargeRefunded),
 }
-
-
-def _header(headers: Mapping[str, str], name: str) -> str:
-    wanted = name.lower()
-    value = next((value for key, value in headers.items() if key.lower() == wanted), "")
-    if not value:
-        raise WebhookInvalid(f"The request has no {name} header.")
-    return value
 
 
 def _parse_event(body: bytes) -> WebhookEvent:

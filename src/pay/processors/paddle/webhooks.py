@@ -8,8 +8,6 @@ TEST_MODE environment variable is set, so replay protection is done here.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +33,7 @@ from pay.processors.data import (
     SubscriptionChanged,
     WebhookEvent,
 )
+from pay.processors.signatures import required_header, signed_by_any
 
 from .charges import list_refunds
 from .client import PaddleAPI, paddle_errors
@@ -57,19 +56,14 @@ class PaddleWebhooks(PaddleAPI):
         """The event in ``body``, if its Paddle-Signature is fresh and made with one of the
         secrets in PADDLE_WEBHOOK_SECRET (a list while rotating)."""
         secrets = conf.required_list("PADDLE_WEBHOOK_SECRET", "verifying Paddle webhooks")
-        timestamp, signatures = _parse_signature(_header(headers, SIGNATURE_HEADER))
+        timestamp, signatures = _parse_signature(required_header(headers, SIGNATURE_HEADER))
         tolerance = getattr(settings, "PADDLE_WEBHOOK_TOLERANCE", DEFAULT_TOLERANCE)
         if abs(time.time() - timestamp) > tolerance:
             raise WebhookInvalid(
                 "The Paddle-Signature timestamp is too old or in the future: a replay, "
                 "or this server's clock is wrong."
             )
-        signed_payload = f"{timestamp}:".encode() + body
-        expected = [
-            hmac.new(secret.encode(), signed_payload, hashlib.sha256).hexdigest()
-            for secret in secrets
-        ]
-        if not any(hmac.compare_digest(mine, theirs) for mine in expected for theirs in signatures):
+        if not signed_by_any(secrets, f"{timestamp}:".encode() + body, signatures):
             raise WebhookInvalid(
                 "The Paddle-Signature does not match the body; check PADDLE_WEBHOOK_SECRET."
             )
@@ -165,14 +159,6 @@ _TRANSLATORS: dict[str, Callable[[PaddleWebhooks, dict[str, Any]], list[Change]]
     "adjustment.updated": PaddleWebhooks._refund_changed,
     "payment_method.deleted": PaddleWebhooks._payment_method_deleted,
 }
-
-
-def _header(headers: Mapping[str, str], name: str) -> str:
-    wanted = name.lower()
-    value = next((value for key, value in headers.items() if key.lower() == wanted), "")
-    if not value:
-        raise WebhookInvalid(f"The request has no {name} header.")
-    return value
 
 
 def _parse_signature(header: str) -> tuple[int, list[str]]:

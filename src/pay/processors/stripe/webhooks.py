@@ -12,8 +12,6 @@ the only one safe to apply.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -37,6 +35,7 @@ from pay.processors.data import (
     TrialEnding,
     WebhookEvent,
 )
+from pay.processors.signatures import required_header, signed_by_any
 
 from .client import StripeAPI, setting, stripe_errors
 from .translate import (
@@ -77,28 +76,19 @@ def verify_signature(
     signed_at, signatures = _parse_signature_header(header)
     if abs(now - signed_at) > tolerance:
         raise WebhookInvalid("The signature timestamp is outside the tolerance.")
-    signed_payload = f"{signed_at}.".encode() + body
-    expected = [
-        hmac.new(secret.encode(), signed_payload, hashlib.sha256).hexdigest().encode()
-        for secret in secrets
-    ]
-    matched = False
-    for candidate in signatures:
-        for digest in expected:
-            matched |= hmac.compare_digest(candidate, digest)
-    if not matched:
+    if not signed_by_any(secrets, f"{signed_at}.".encode() + body, signatures):
         raise WebhookInvalid("No signature matches.")
 
 
-def _parse_signature_header(header: str) -> tuple[int, list[bytes]]:
+def _parse_signature_header(header: str) -> tuple[int, list[str]]:
     signed_at: int | None = None
-    signatures: list[bytes] = []
+    signatures: list[str] = []
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
         if key == "t" and signed_at is None:
             signed_at = int(value) if value.isdigit() else None
         elif key == "v1" and value:
-            signatures.append(value.encode())
+            signatures.append(value)
     if signed_at is None or not signatures:
         raise WebhookInvalid(f"The {SIGNATURE_HEADER} header is malformed.")
     return signed_at, signatures
@@ -127,11 +117,6 @@ def parse_event(body: bytes) -> WebhookEvent:
     )
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    wanted = {name.lower(), "http_" + name.lower().replace("-", "_")}
-    return next((value for key, value in headers.items() if key.lower() in wanted), "")
-
-
 class StripeWebhooks(StripeAPI):
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         secrets = webhook_secrets()
@@ -140,9 +125,7 @@ class StripeWebhooks(StripeAPI):
                 "Stripe webhooks need their signing secret: set STRIPE_WEBHOOK_SECRET "
                 "(whsec_…, from the Dashboard's webhook endpoint or `stripe listen`)."
             )
-        header = _header(headers, SIGNATURE_HEADER)
-        if not header:
-            raise WebhookInvalid(f"The {SIGNATURE_HEADER} header is missing.")
+        header = required_header(headers, SIGNATURE_HEADER)
         verify_signature(body, header, secrets, timezone.now().timestamp())
         return parse_event(body)
 
