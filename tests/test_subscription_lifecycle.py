@@ -283,6 +283,7 @@ def snapshot(subscription: Subscription) -> dict[str, object]:
         (None, lambda s: s.resume(), "neither cancelled nor paused"),
         (None, lambda s: s.change_quantity(-1), "0 or more"),
         (None, lambda s: s.change_quantity(1.5), "0 or more"),
+        (None, lambda s: s.change_quantity(2**31), "at most 2147483647"),
         (None, lambda s: s.pause(resumes_at=START - SECOND), "future"),
         ("pause", lambda s: s.pause(), "already paused"),
     ],
@@ -301,7 +302,7 @@ def test_actions_that_make_no_sense_raise_and_change_nothing(
     assert snapshot(subscription) == before
 
 
-@pytest.mark.parametrize("bad", [-1, 1.0, "2", True])
+@pytest.mark.parametrize("bad", [-1, 1.0, "2", True, 2**31])
 def test_subscribe_refuses_bad_quantities(customer, bad):
     with pytest.raises(InvalidAction):
         customer.subscribe(quantity=bad)

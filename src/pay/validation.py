@@ -12,10 +12,17 @@ def _is_whole_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+#: The largest count the database keeps (a PositiveIntegerField): a larger one would reach the
+#: processor, be billed, and then fail to save.
+MAX_COUNT = 2_147_483_647
+
+
 def require_count(value: Any, name: str) -> None:
-    """A quantity or number of days: a whole number, zero or more."""
-    if not _is_whole_number(value) or value < 0:
-        raise InvalidAction(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    """A quantity or number of days: a whole number, zero or more, that the database can keep."""
+    if not _is_whole_number(value) or not 0 <= value <= MAX_COUNT:
+        raise InvalidAction(
+            f"{name} must be a whole number of 0 or more (at most {MAX_COUNT}), not {value!r}."
+        )
 
 
 def require_amount(amount: Any) -> None:

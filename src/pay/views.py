@@ -326,6 +326,8 @@ def _change_seats(request: HttpRequest, subscription: Subscription) -> str:
         quantity = int(request.POST.get("quantity", ""))
     except ValueError:
         raise InvalidChoice("Enter the number of seats as a whole number.") from None
+    if quantity < 1:  # zero seats would keep the plan and bill nothing
+        raise InvalidChoice("Enter at least 1 seat; to stop paying, cancel the subscription.")
     subscription.change_quantity(quantity)
     return f"You now pay for {quantity} seat{'s' if quantity != 1 else ''}."
 

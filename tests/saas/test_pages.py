@@ -293,6 +293,8 @@ def test_bad_billing_input_changes_nothing(signed_in: Client, user: Any, catalog
     signed_in.post("/pay/billing/swap/", {"price": "basic-monthly"})
     signed_in.post("/pay/billing/change_seats/", {"quantity": "lots"})
     signed_in.post("/pay/billing/change_seats/", {"quantity": "-2"})
+    signed_in.post("/pay/billing/change_seats/", {"quantity": "0"})
+    signed_in.post("/pay/billing/change_seats/", {"quantity": str(2**31)})
     response = signed_in.post("/pay/billing/explode/")
     assert response["Location"] == "/pay/subscription/"
     subscription = Subscription.objects.get()
@@ -300,6 +302,8 @@ def test_bad_billing_input_changes_nothing(signed_in: Client, user: Any, catalog
     page = signed_in.get("/pay/billing/").content.decode()
     assert "Choose one of the plans listed." in page
     assert "Enter the number of seats as a whole number." in page
+    assert "Enter at least 1 seat; to stop paying, cancel the subscription." in page
+    assert "at most 2147483647" in page
 
 
 # Stripe: Checkout and the Customer Portal
