@@ -135,6 +135,16 @@ def test_a_team_can_let_its_members_pay(
     assert response.status_code == 200
 
 
+def test_the_projects_billing_rule_decides_who_pays(client, user, settings, held_subscription):
+    settings.PAY_CAN_MANAGE_BILLING = "tests.saas.test_gating.nobody_manages_billing"
+    client.force_login(user)
+
+    page = client.get(confirm_payment_url(held_subscription.payment_intent_id))
+
+    assert page.status_code == 404
+    assert held_subscription.client_secret.encode() not in page.content
+
+
 def test_unknown_payments_and_anonymous_visitors(client, user, stripe_double):
     anonymous = client.get("/pay/stripe/payments/pi_missing/")
     client.force_login(user)

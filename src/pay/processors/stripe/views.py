@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from pay.errors import ProcessorError
+from pay.holders import can_manage_billing
 from pay.models import Charge, Customer
 from pay.processors import get_processor
 
@@ -87,20 +88,10 @@ def _payment_for(
         processor_id=state.customer_processor_id,
         deleted_at__isnull=True,
     ).first()
-    if customer is None or not _may_manage(request, customer):
+    owner = customer.owner if customer is not None else None
+    if customer is None or owner is None or not can_manage_billing(request, owner):
         raise Http404("No such payment.")
     return customer, state
-
-
-def _may_manage(request: HttpRequest, customer: Customer) -> bool:
-    """The owner is the user, or says the user may manage its billing (``pay_can_manage``)."""
-    owner = customer.owner
-    if owner is None:
-        return False
-    if owner == request.user:
-        return True
-    can_manage = getattr(owner, "pay_can_manage", None)
-    return callable(can_manage) and bool(can_manage(request.user))
 
 
 def _finish(customer: Customer, state: PaymentIntentState, next_url: str) -> HttpResponse:
