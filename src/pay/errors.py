@@ -110,3 +110,11 @@ class InvalidOwnerReference(PayError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"{reason} No customer was created or linked.")
         self.reason = reason
+
+
+class MalformedWebhook(PayError):
+    """A verified event whose payload lacks or garbles what its type promises.
+
+    The same payload comes with every delivery, so retrying cannot help: the event fails
+    for good, with the reason, for someone to look at its stored payload.
+    """

@@ -227,6 +227,29 @@ def test_a_forged_owner_reference_creates_nothing_and_fails_the_event(client, pa
     assert "signature does not match" in webhook.last_error
 
 
+@pytest.mark.parametrize(
+    "data",
+    [{"object": {}}, {"object": {"id": None}}],
+    ids=["no id", "id is null"],
+)
+def test_a_signed_event_that_cannot_be_read_fails_for_good(client, stripe_double, data):
+    event = {
+        "id": "evt_garbled",
+        "object": "event",
+        "type": "customer.subscription.updated",
+        "created": 1700000000,
+        "data": data,
+    }
+
+    answers = [deliver_stripe(client, event).status_code for _ in range(2)]
+
+    assert answers == [200, 200]  # a redelivery brings the same payload: retrying cannot help
+    webhook = Webhook.objects.get()
+    assert webhook.status == Webhook.Status.FAILED
+    assert "The customer.subscription.updated event cannot be read" in webhook.last_error
+    assert webhook.attempts == 2
+
+
 # Custom handlers and signals
 
 

@@ -16,9 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from pay import conf, signals
-from pay.errors import ConfigurationError, InvalidOwnerReference
+from pay.errors import ConfigurationError, InvalidOwnerReference, MalformedWebhook, PayError
 from pay.models import Webhook
-from pay.processors import get_processor
+from pay.processors import Processor, get_processor
 from pay.processors.data import Change, WebhookEvent
 
 from . import emails
@@ -82,7 +82,8 @@ def process(webhook_id: int, *, replay: bool = False) -> Webhook:
     """Apply the event unless it was processed already (``replay`` applies it again).
 
     A failure is recorded on the row (status ``failed``, ``last_error``) and raised, so a
-    task can retry it; an owner reference naming no one fails the event for good.
+    task can retry it; an owner reference naming no one, or a payload the processor's
+    translation cannot read, fails the event for good.
     """
     try:
         with transaction.atomic():
@@ -99,7 +100,7 @@ def process(webhook_id: int, *, replay: bool = False) -> Webhook:
             signals.webhook_processed.send(Webhook, webhook=webhook, changes=changes)
             emails.send_on_commit(webhook.processor, changes)
             return webhook
-    except InvalidOwnerReference as error:
+    except (InvalidOwnerReference, MalformedWebhook) as error:
         return _failed(webhook_id, error)
     except Exception as error:
         _failed(webhook_id, error)
@@ -112,10 +113,25 @@ def _apply(webhook: Webhook) -> list[Change]:
     # Re-read state is current as of the read, which starts now; a snapshot is as of the event.
     as_of = timezone.now() if processor.webhook_changes_are_current else occurred_at
     event = WebhookEvent(webhook.event_id, webhook.event_type, occurred_at, webhook.payload)
-    changes = processor.translate_webhook(event)
+    changes = _translated(processor, event)
     for change in changes:
         apply_change(change, processor, as_of)
     return changes
+
+
+def _translated(processor: Processor, event: WebhookEvent) -> list[Change]:
+    """The event's changes; MalformedWebhook when its signed payload cannot be read, since
+    every redelivery brings the same payload and would fail the same way."""
+    try:
+        return processor.translate_webhook(event)
+    except PayError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError) as error:
+        raise MalformedWebhook(
+            f"The {event.event_type} event cannot be read ({type(error).__name__}: {error}). "
+            "Its payload is stored on this Webhook: check it against the processor's "
+            "documentation, then retry it from the admin once the cause is fixed."
+        ) from error
 
 
 def _failed(webhook_id: int, error: Exception) -> Webhook:
