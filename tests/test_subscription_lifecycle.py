@@ -285,6 +285,9 @@ def snapshot(subscription: Subscription) -> dict[str, object]:
         (None, lambda s: s.change_quantity(1.5), "0 or more"),
         (None, lambda s: s.change_quantity(2**31), "at most 2147483647"),
         (None, lambda s: s.pause(resumes_at=START - SECOND), "future"),
+        (None, lambda s: s.pause(resumes_at=datetime(2026, 3, 1)), "timezone-aware"),
+        (None, lambda s: s.swap(""), "price id"),
+        (None, lambda s: s.swap(None), "price id"),
         ("pause", lambda s: s.pause(), "already paused"),
     ],
 )
@@ -306,4 +309,11 @@ def test_actions_that_make_no_sense_raise_and_change_nothing(
 def test_subscribe_refuses_bad_quantities(customer, bad):
     with pytest.raises(InvalidAction):
         customer.subscribe(quantity=bad)
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize("plan", ["", "  ", None])
+def test_subscribe_refuses_a_missing_plan(customer, plan):
+    with pytest.raises(InvalidAction, match="price id"):
+        customer.subscribe(plan=plan)
     assert not Subscription.objects.exists()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from pay.errors import InvalidAction, InvalidAmount
 
@@ -22,6 +25,21 @@ def require_count(value: Any, name: str) -> None:
     if not _is_whole_number(value) or not 0 <= value <= MAX_COUNT:
         raise InvalidAction(
             f"{name} must be a whole number of 0 or more (at most {MAX_COUNT}), not {value!r}."
+        )
+
+
+def require_plan(plan: Any) -> None:
+    """A plan is the processor's price id: a string, never empty (which would reach the
+    processor, or be saved as the subscription's plan)."""
+    if not isinstance(plan, str) or not plan.strip():
+        raise InvalidAction(f"The plan must be a price id such as 'price_123', not {plan!r}.")
+
+
+def require_aware(moment: Any, name: str) -> None:
+    """A moment is a timezone-aware datetime: a naive one has no single meaning in UTC."""
+    if not isinstance(moment, datetime) or timezone.is_naive(moment):
+        raise InvalidAction(
+            f"{name} must be a timezone-aware datetime (e.g. with tzinfo=UTC), not {moment!r}."
         )
 
 

@@ -27,7 +27,7 @@ from pay.processors.data import (
     SubscribeRequest,
     SubscriptionDetails,
 )
-from pay.validation import normalize_currency, require_amount, require_count
+from pay.validation import normalize_currency, require_amount, require_count, require_plan
 
 from .charge import Charge
 from .payment_method import PaymentMethod
@@ -148,6 +148,7 @@ class Customer(models.Model):
         Raises ActionRequired (with ``subscription`` set to the incomplete row)
         when the customer must confirm the first payment.
         """
+        require_plan(plan)
         require_count(quantity, "quantity")
         if trial_period_days is not None:
             require_count(trial_period_days, "trial_period_days")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from pay import signals
 from pay.errors import ActionRequired, InvalidAction
 from pay.processors.data import SubscriptionDetails, SubscriptionStatus
-from pay.validation import require_count
+from pay.validation import require_aware, require_count, require_plan
 
 if TYPE_CHECKING:
     from pay.processors.base import Processor
@@ -233,6 +233,7 @@ class Subscription(models.Model):
 
     def swap(self, plan: str, **options: Any) -> None:
         """Move to another plan; ``options`` go to the processor (e.g. proration behaviour)."""
+        require_plan(plan)
         self._refuse_unless_running("swapped")
         self._change(lambda details: self.backend.swap(details, plan, options))
 
@@ -246,6 +247,8 @@ class Subscription(models.Model):
 
     def pause(self, behavior: str | None = None, resumes_at: datetime | None = None) -> None:
         """Pause billing, indefinitely or until ``resumes_at``."""
+        if resumes_at is not None:
+            require_aware(resumes_at, "resumes_at")
         self._refuse_unless_running("paused")
         self._refuse_if(self.paused(), "It is already paused; resume it first.")
         self._refuse_if(
