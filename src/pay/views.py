@@ -13,6 +13,7 @@ live in that processor's package and build on the helpers here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -29,7 +30,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pay import conf
 from pay.absolute_urls import absolute_url, require_same_site
-from pay.errors import PayError
+from pay.errors import (
+    ActionRequired,
+    ConfigurationError,
+    PayError,
+    PaymentDeclined,
+    ProcessorError,
+)
 from pay.holders import can_manage_billing, get_subscription_holder, subscription_product
 from pay.metadata import PlanInterval, active_plan_intervals, offered_prices, plans_for
 from pay.models import Billable, Customer, PerSeatBillable, Price, Subscription
@@ -37,6 +44,14 @@ from pay.models.subscription import FINAL_STATUSES
 from pay.processors import Processor, default_processor
 
 ViewFunction = Callable[..., HttpResponse]
+
+logger = logging.getLogger("pay.views")
+
+#: What a buyer reads when the site or the processor failed, not their input or their card.
+UNAVAILABLE = (
+    "Billing is unavailable just now. Please try again in a few minutes, "
+    "and contact us if it keeps happening."
+)
 
 
 #: URL arguments of a page itself, as opposed to those of the prefix pay.urls is mounted under.
@@ -78,6 +93,17 @@ def billing_view(view: ViewFunction) -> ViewFunction:
         return view(request, holder, **page_arguments)
 
     return for_billing_managers
+
+
+def user_message(error: PayError) -> str:
+    """What to tell the buyer about ``error``: its own words when it is about their choice or
+    their card. A fault of the site or the processor names settings, request ids or a masked
+    key, none of which the buyer can act on: they get UNAVAILABLE, the site's staff the log."""
+    buyers_problem = isinstance(error, (PaymentDeclined, ActionRequired))
+    if buyers_problem or not isinstance(error, (ProcessorError, ConfigurationError)):
+        return str(error)
+    logger.error("A billing page failed: %s", error)
+    return UNAVAILABLE
 
 
 def customer_for(holder: Billable) -> Customer:
@@ -165,7 +191,7 @@ def upgrade(request: HttpRequest, holder: Billable) -> HttpResponse:
             **_checkout_page_options(request, customer.processor),
         )
     except PayError as error:
-        messages.error(request, str(error))
+        messages.error(request, user_message(error))
         return HttpResponseRedirect(page_url(request, "subscription"))
     return HttpResponseRedirect(session.url)
 
@@ -215,7 +241,7 @@ def checkout_return(request: HttpRequest, holder: Billable) -> HttpResponse:
             else customer.sync_checkout_session(session_id)
         )
     except PayError as error:
-        messages.error(request, str(error))
+        messages.error(request, user_message(error))
         return HttpResponseRedirect(page_url(request, "subscription"))
     if subscription is not None and subscription.active():
         messages.success(request, "Thank you! Your subscription is active.")
@@ -232,8 +258,12 @@ def manage_billing(request: HttpRequest, holder: Billable) -> HttpResponse:
     customer = subscription.customer if subscription is not None else customer_for(holder)
     if not has_hosted_portal(customer.backend):
         return HttpResponseRedirect(page_url(request, "billing"))
-    return_url = _return_url(request, "subscription")
-    return HttpResponseRedirect(customer.billing_portal(return_url=return_url))
+    try:
+        portal_url = customer.billing_portal(return_url=_return_url(request, "subscription"))
+    except PayError as error:
+        messages.error(request, user_message(error))
+        return HttpResponseRedirect(page_url(request, "subscription"))
+    return HttpResponseRedirect(portal_url)
 
 
 @require_GET
@@ -361,5 +391,5 @@ def billing_action(request: HttpRequest, holder: Billable, action: str) -> HttpR
     try:
         messages.success(request, perform(request, subscription))
     except PayError as error:
-        messages.error(request, str(error))
+        messages.error(request, user_message(error))
     return HttpResponseRedirect(page_url(request, "billing"))

@@ -363,6 +363,22 @@ def test_stripe_manage_billing_opens_the_portal(
     assert response["Location"].startswith("https://billing.stripe.com/")
 
 
+def test_stripe_portal_unreachable_says_so_on_the_subscription_page(
+    stripe_site: StripeDouble, signed_in: Client, user: Any
+) -> None:
+    customer = user.set_payment_processor("stripe")
+    customer.add_payment_method("pm_card_visa")
+    customer.subscribe(plan="price_pro_2026")
+    stripe_site.fail_next("server_error", "/v1/billing_portal/sessions", times=10)
+
+    response = signed_in.post("/pay/subscription/manage/", follow=True)
+
+    assert response.redirect_chain == [("/pay/subscription/", 302)]
+    page = response.content.decode()
+    assert "Billing is unavailable just now." in page
+    assert "Injected server error" not in page  # Stripe's words are for the log
+
+
 def test_a_subscription_awaiting_payment_is_shown_not_sold_again(
     signed_in: Client, user: Any, catalogue: Any
 ) -> None:

@@ -21,6 +21,7 @@ from pay.views import (
     page_url,
     price_to_sell,
     render_page,
+    user_message,
 )
 
 from .payment_methods import BraintreePaymentMethods
@@ -41,7 +42,7 @@ def checkout_page(request: HttpRequest, holder: Billable) -> HttpResponse:
         try:
             _subscribe(customer, request.POST.get("payment_method_nonce", ""), price, quantity)
         except PayError as error:
-            problem = str(error)
+            problem = user_message(error)
         else:
             messages.success(request, "Thank you! Your subscription is active.")
             return HttpResponseRedirect(page_url(request, "subscription"))
