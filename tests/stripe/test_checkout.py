@@ -104,6 +104,29 @@ def test_payment_and_setup_checkouts(stripe_double, user):
     assert stripe_double.object(setup.processor_id)["mode"] == "setup"
 
 
+@pytest.mark.parametrize(
+    ("line_items", "message"),
+    [
+        ([], "needs at least one line item"),
+        ([{"price": ""}], "price id"),
+        ([{"price": "price_seat_monthly", "seats": 3}], "take price, quantity"),
+    ],
+)
+def test_bad_line_items_are_refused_before_stripe_is_asked(
+    stripe_double, user, line_items, message
+):
+    customer = user.set_payment_processor("stripe")
+
+    with pytest.raises(InvalidAction, match=message):
+        customer.checkout(
+            line_items=line_items,
+            success_url="https://app.test/billing/done/",
+            cancel_url="https://app.test/billing/",
+        )
+
+    assert not stripe_double.store.all("checkout.session")
+
+
 def test_with_session_id_keeps_fragments_and_existing_placeholders():
     assert with_session_id("https://a.test/x#top") == (
         "https://a.test/x?session_id={CHECKOUT_SESSION_ID}#top"

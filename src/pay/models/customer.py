@@ -278,14 +278,9 @@ class Customer(models.Model):
             raise InvalidAction(
                 f"Checkout mode must be subscription, payment or setup, not {mode!r}."
             )
-        items = tuple(
-            item if isinstance(item, LineItem) else LineItem(**item) for item in line_items
-        )
-        for item in items:
-            require_count(item.quantity, "quantity")
         request = CheckoutRequest(
             mode=mode,
-            line_items=items,
+            line_items=_checked_line_items(line_items, mode),
             success_url=success_url,
             cancel_url=cancel_url,
             options=options,
@@ -316,6 +311,29 @@ class Customer(models.Model):
         return self.backend.supporting("billing_portal_url").billing_portal_url(
             self.details(), return_url
         )
+
+
+def _checked_line_items(
+    line_items: Iterable[LineItem | Mapping[str, Any]], mode: str
+) -> tuple[LineItem, ...]:
+    """The line items as LineItems, each naming a price and a count; a checkout that sells
+    (not ``setup``) must sell something, or the processor refuses it after a round trip."""
+    try:
+        items = tuple(
+            item if isinstance(item, LineItem) else LineItem(**item) for item in line_items
+        )
+    except TypeError as error:
+        raise InvalidAction(
+            f"Line items take price, quantity and adjustable_quantity: {error}."
+        ) from None
+    if mode != "setup" and not items:
+        raise InvalidAction(
+            f"A {mode} checkout needs at least one line item, e.g. {{'price': 'price_123'}}."
+        )
+    for item in items:
+        require_plan(item.price)
+        require_count(item.quantity, "quantity")
+    return items
 
 
 def _call_or_attribute(owner: Any, method: str, attribute: str) -> str:
