@@ -390,6 +390,17 @@ def billing_action(request: HttpRequest, holder: Billable, action: str) -> HttpR
         return HttpResponseRedirect(page_url(request, "subscription"))
     try:
         messages.success(request, perform(request, subscription))
+    except ActionRequired as error:
+        return HttpResponseRedirect(_confirmation_page(request, error))
     except PayError as error:
         messages.error(request, user_message(error))
     return HttpResponseRedirect(page_url(request, "billing"))
+
+
+def _confirmation_page(request: HttpRequest, error: ActionRequired) -> str:
+    """The page where the buyer confirms the payment their bank holds, coming back to billing:
+    only they can finish it, and until they do the change waits."""
+    # Imported here: only Stripe raises ActionRequired, and the stripe package is optional.
+    from pay.processors.stripe.views import confirm_payment_url
+
+    return confirm_payment_url(error.payment_intent_id, page_url(request, "billing"))

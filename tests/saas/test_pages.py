@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from pay.errors import InvalidAction
+from pay.errors import ActionRequired, InvalidAction
 from pay.models import Subscription
 from pay.processors import get_processor
 from pay.processors.data import CheckoutRequest, CustomerDetails, LineItem, OwnerDetails
@@ -377,6 +377,21 @@ def test_stripe_portal_unreachable_says_so_on_the_subscription_page(
     page = response.content.decode()
     assert "Billing is unavailable just now." in page
     assert "Injected server error" not in page  # Stripe's words are for the log
+
+
+def test_a_change_the_bank_must_confirm_leads_to_the_confirmation_page(
+    stripe_site: StripeDouble, signed_in: Client, user: Any
+) -> None:
+    customer = user.set_payment_processor("stripe")
+    customer.add_payment_method("pm_card_authenticationRequired")
+    with pytest.raises(ActionRequired) as held:
+        customer.subscribe(plan="price_pro_2026")
+
+    response = signed_in.post("/pay/billing/change_seats/", {"quantity": "2"})
+
+    assert response["Location"] == (
+        f"/pay/stripe/payments/{held.value.payment_intent_id}/?next=%2Fpay%2Fbilling%2F"
+    )
 
 
 def test_a_subscription_awaiting_payment_is_shown_not_sold_again(
