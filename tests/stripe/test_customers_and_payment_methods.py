@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pay.errors import PaymentDeclined
+from pay.errors import InvalidAction, PaymentDeclined
 from pay.models import PaymentMethod
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,17 @@ def test_a_card_that_is_declined_cannot_be_added(stripe_double, stripe_customer)
         stripe_customer.add_payment_method("pm_card_chargeDeclined")
 
     assert stripe_customer.payment_methods.count() == 1
+
+
+@pytest.mark.parametrize("token", ["", " ", None])
+def test_a_missing_token_is_refused_before_stripe_is_asked(stripe_double, stripe_customer, token):
+    asked, kept = len(stripe_double.requests), PaymentMethod.objects.count()
+
+    with pytest.raises(InvalidAction, match="needs the token"):
+        stripe_customer.add_payment_method(token)
+
+    assert len(stripe_double.requests) == asked
+    assert PaymentMethod.objects.count() == kept
 
 
 def test_adding_a_non_default_card(stripe_double, stripe_customer):

@@ -242,6 +242,11 @@ class Customer(models.Model):
 
     def add_payment_method(self, token: str, default: bool = True) -> PaymentMethod:
         """Attach a payment method from a processor token; it becomes the default if asked."""
+        if not isinstance(token, str) or not token.strip():
+            raise InvalidAction(
+                f"add_payment_method needs the token the processor's form gave (a Stripe "
+                f"PaymentMethod id, a Braintree nonce…), not {token!r}."
+            )
         details = self.backend.supporting("add_payment_method").add_payment_method(
             self.details(), token, default
         )
