@@ -221,9 +221,13 @@ class Customer(models.Model):
         A new row takes ``name`` (or the name the processor carries); an existing
         row keeps its own.
         """
-        existing = self.subscriptions.filter(processor_id=details.processor_id).first()
-        subscription = existing or Subscription(customer=self, name=name or details.name)
-        subscription.apply(details, as_of)
+        with transaction.atomic():
+            # The customer's row lock, as webhooks take it: the return page and the webhook
+            # recording one new subscription at once take turns instead of both inserting it.
+            Customer.objects.select_for_update().filter(pk=self.pk).first()
+            existing = self.subscriptions.filter(processor_id=details.processor_id).first()
+            subscription = existing or Subscription(customer=self, name=name or details.name)
+            subscription.apply(details, as_of)
         return subscription
 
     # Charges and payment methods
