@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.teams.access import TeamRequest, team_view
 from pay.errors import PayError
 from pay.seats import sync_holder
+from pay.views import user_message
 
 
 @require_POST
@@ -19,7 +20,7 @@ def sync_team_seats(request: TeamRequest) -> HttpResponse:
     try:
         sync_holder(team)
     except PayError as error:
-        messages.error(request, str(error))
+        messages.error(request, user_message(error))
     else:
         messages.success(request, f"Billing now counts {team.get_quantity()} seats.")
     return redirect("teams:members", team_slug=team.slug)
