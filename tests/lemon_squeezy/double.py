@@ -29,7 +29,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -39,6 +39,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from pay.processors.fake.periods import add_interval
+from tests.json_times import rendered
 
 BASE_URL = "https://lemonsqueezy.double.test/v1"
 API_KEY = "ls_test_double_api_key"
@@ -103,22 +104,8 @@ def unprocessable(detail: str, pointer: str = "") -> LemonSqueezyError:
     return LemonSqueezyError(422, detail, pointer)
 
 
-def ls_time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def parse_ls_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def rendered(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return ls_time(value)
-    if isinstance(value, dict):
-        return {key: rendered(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [rendered(item) for item in value]
-    return value
 
 
 Route = tuple[str, re.Pattern[str], Callable[..., tuple[int, Json]]]

@@ -8,7 +8,6 @@ import secrets
 import string
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -18,6 +17,8 @@ from paddle_billing import Environment
 from requests import PreparedRequest, Response
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+
+from tests.json_times import rendered, rfc3339
 
 BASE_URL = Environment.SANDBOX.base_url
 API_KEY = "pdl_sdbx_apikey_01testdoubletestdoubletest"
@@ -55,23 +56,6 @@ def new_id(prefix: str) -> str:
     """A Paddle-style id: prefix, then 26 lowercase letters and digits."""
     alphabet = string.ascii_lowercase + string.digits
     return f"{prefix}_01" + "".join(secrets.choice(alphabet) for _ in range(24))
-
-
-def paddle_time(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def rendered(value: Any) -> Any:
-    """Stored state as JSON: datetimes in Paddle's RFC 3339 form, money as strings."""
-    if isinstance(value, datetime):
-        return paddle_time(value)
-    if isinstance(value, dict):
-        return {key: rendered(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [rendered(item) for item in value]
-    return value
 
 
 Route = tuple[str, re.Pattern[str], Callable[..., tuple[int, Json]]]
@@ -179,7 +163,7 @@ class PaddleServer(BaseAdapter):
             {
                 "event_id": new_id("evt"),
                 "event_type": event_type,
-                "occurred_at": paddle_time(timezone.now()),
+                "occurred_at": rfc3339(timezone.now()),
                 "notification_id": new_id("ntf"),
                 "data": rendered(data),
             }
