@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,8 @@ from .subscription import Subscription
 
 if TYPE_CHECKING:
     from django.db.models import Model
+
+logger = logging.getLogger("pay")
 
 
 class CustomerQuerySet(models.QuerySet["Customer"]):
@@ -219,13 +222,17 @@ class Customer(models.Model):
         (``as_of`` is when that state was current; by default now).
 
         A new row takes ``name`` (or the name the processor carries); an existing
-        row keeps its own.
+        row keeps its own, and keeps its state when that is newer than ``as_of``: a late
+        webhook never overwrites what a later one, or an API call, saved.
         """
         with transaction.atomic():
             # The customer's row lock, as webhooks take it: the return page and the webhook
             # recording one new subscription at once take turns instead of both inserting it.
             Customer.objects.select_for_update().filter(pk=self.pk).first()
             existing = self.subscriptions.filter(processor_id=details.processor_id).first()
+            if existing is not None and as_of is not None and existing.is_newer_than(as_of):
+                logger.info("Skipped stale state of %s (as of %s)", details.processor_id, as_of)
+                return existing
             subscription = existing or Subscription(customer=self, name=name or details.name)
             subscription.apply(details, as_of)
         return subscription

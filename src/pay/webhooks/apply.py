@@ -1,15 +1,14 @@
 """The changes a processor reported, saved to the models under row locks.
 
-Every change locks its customer's row before anything else (and a subscription
-change then the subscription's), in that order, so two events about one customer
-are applied one after the other, never interleaved. A subscription keeps the time
-its state was current (``processor_updated_at``): a change older than that is
-stale and skipped, so a late event never overwrites newer state.
+Every change locks its customer's row before anything else, so two events about
+one customer are applied one after the other, never interleaved. A subscription
+keeps the time its state was current (``processor_updated_at``): a change older
+than that is stale and skipped (by :meth:`Customer.record_subscription`), so a
+late event never overwrites newer state.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from functools import singledispatch
 
@@ -27,8 +26,6 @@ from pay.processors.data import (
     PaymentProblem,
     SubscriptionChanged,
 )
-
-logger = logging.getLogger("pay.webhooks")
 
 
 def locked_customer(processor: Processor, customer_processor_id: str) -> Customer | None:
@@ -55,18 +52,7 @@ def _subscription(change: SubscriptionChanged, processor: Processor, as_of: date
             "and the subscription carries no owner reference (was it made outside this site?)."
         )
     customer = customer or _customer_from_owner(processor, change)
-    details = change.subscription
-    subscription = (
-        Subscription.objects.select_for_update()
-        .filter(customer=customer, processor_id=details.processor_id)
-        .first()
-    )
-    if subscription is None:
-        customer.record_subscription(details, as_of=as_of)
-    elif subscription.is_newer_than(as_of):
-        logger.info("Skipped stale state of %s (as of %s)", details.processor_id, as_of)
-    else:
-        subscription.apply(details, as_of)
+    customer.record_subscription(change.subscription, as_of=as_of)
 
 
 def _customer_from_owner(processor: Processor, change: SubscriptionChanged) -> Customer:
