@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
+from pay.money import major_units
 from pay.processors import get_processor
 from pay.processors.data import PriceDetails, ProductDetails
 
@@ -90,7 +91,7 @@ class Price(models.Model):
         """The amount per unit, e.g. ``"$30.00"`` or ``"30.00 EUR"``; ``""`` when tiered."""
         if self.amount is None:
             return ""
-        value = f"{self.amount / 100:,.2f}"
+        value = major_units(self.amount, self.currency, grouped=True)
         return f"${value}" if self.currency == "usd" else f"{value} {self.currency.upper()}"
 
     def display_interval(self) -> str:

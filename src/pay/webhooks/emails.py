@@ -22,6 +22,7 @@ from pay import conf
 from pay.absolute_urls import absolute_url
 from pay.errors import InvalidAction
 from pay.models import Customer
+from pay.money import format_money
 from pay.processors.data import (
     Change,
     ChargeChanged,
@@ -90,8 +91,8 @@ def _context(customer: Customer, change: Change) -> dict[str, Any]:
         charge = change.charge
         return {
             "charge": customer.charges.filter(processor_id=charge.processor_id).first(),
-            "amount": money(charge.amount, charge.currency),
-            "amount_refunded": money(charge.amount_refunded, charge.currency),
+            "amount": format_money(charge.amount, charge.currency),
+            "amount_refunded": format_money(charge.amount_refunded, charge.currency),
             "receipt_url": charge.receipt_url,
         }
     if isinstance(change, SubscriptionChanged):
@@ -105,7 +106,7 @@ def _context(customer: Customer, change: Change) -> dict[str, Any]:
     if isinstance(change, PaymentProblem):
         return {
             "subscription": subscription_of(customer, change.subscription_processor_id),
-            "amount": money(change.amount, change.currency),
+            "amount": format_money(change.amount, change.currency),
             "reason": change.reason,
             "action_url": _confirmation_page(customer, change) or change.action_url,
         }
@@ -125,22 +126,6 @@ def _confirmation_page(customer: Customer, change: PaymentProblem) -> str:
         return absolute_url(confirm_payment_url(change.payment_intent_id))
     except (InvalidAction, NoReverseMatch):
         return ""
-
-
-#: Currencies without minor units (Stripe's list): their amounts are whole units.
-ZERO_DECIMAL = frozenset(
-    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga"}
-    | {"pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
-)
-
-
-def money(amount: int, currency: str) -> str:
-    """``1999, "usd"`` as ``"19.99 USD"``."""
-    if not currency:
-        return str(amount)
-    if currency.lower() in ZERO_DECIMAL:
-        return f"{amount} {currency.upper()}"
-    return f"{amount // 100}.{amount % 100:02d} {currency.upper()}"
 
 
 def _sender(subject: str, body: str, recipient: str) -> Callable[[], None]:

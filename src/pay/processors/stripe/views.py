@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from pay.errors import ProcessorError
 from pay.holders import can_manage_billing
 from pay.models import Charge, Customer
+from pay.money import format_money
 from pay.processors import get_processor
 
 from .charges import PaymentIntentState, StripeCharges
@@ -48,7 +49,7 @@ def confirm_payment(request: HttpRequest, payment_intent_id: str) -> HttpRespons
         "pay/stripe/confirm_payment.html",
         {
             "payment": state,
-            "amount": f"{state.amount / 100:.2f} {state.currency.upper()}",
+            "amount": format_money(state.amount, state.currency),
             "stripe_options": {
                 "publishableKey": public_key(),
                 "clientSecret": state.client_secret,
