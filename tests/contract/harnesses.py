@@ -10,6 +10,7 @@ through the contract, write a Harness subclass and add it to HARNESSES.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, ClassVar
 
 from pay.models import Charge, Customer, Subscription
@@ -83,7 +84,13 @@ class StripeHarness(Harness):
 class HostedCheckoutHarness(Harness):
     """For processors that subscribe and charge only in their checkout (Paddle, Lemon
     Squeezy): the buyer's part is simulated by the double, and the result comes back as the
-    processor sends it. Trials live on prices there, so a trial buys a price that has one."""
+    processor sends it. Trials live on prices there, so a trial buys a price that has one.
+
+    ``flows`` is the processor's test module with ``subscribe_through_checkout`` and
+    ``charge_through_checkout``, driving its double as a buyer would."""
+
+    flows: ClassVar[ModuleType]
+    double: Any
 
     def subscribe(
         self,
@@ -95,10 +102,15 @@ class HostedCheckoutHarness(Harness):
         trial_period_days: int | None = None,
     ) -> Subscription:
         price = self.price_with_trial(plan, trial_period_days) if trial_period_days else plan
-        return self.subscribe_through_checkout(customer, price, quantity, name)
+        subscription: Subscription = self.flows.subscribe_through_checkout(
+            customer, self.double, price, quantity, name
+        )
+        return subscription
 
     def charge(self, customer: Customer, amount: int, currency: str) -> Charge:
-        return self.charge_through_checkout(customer, self.one_time_price(amount, currency))
+        price = self.one_time_price(amount, currency)
+        charge: Charge = self.flows.charge_through_checkout(customer, self.double, price)
+        return charge
 
     def price_with_trial(self, plan: str, days: int) -> str:
         """A price like ``plan`` with a trial of ``days``."""
@@ -108,17 +120,10 @@ class HostedCheckoutHarness(Harness):
         """A price for a one-time payment of ``amount``."""
         raise NotImplementedError
 
-    def subscribe_through_checkout(
-        self, customer: Customer, price: str, quantity: int, name: str
-    ) -> Subscription:
-        raise NotImplementedError
-
-    def charge_through_checkout(self, customer: Customer, price: str) -> Charge:
-        raise NotImplementedError
-
 
 class PaddleHarness(HostedCheckoutHarness):
     processor = "paddle_billing"
+    flows: ClassVar[ModuleType] = paddle_flows
     plans = ("pri_basic_monthly", "pri_pro_monthly")
 
     def start(self, settings: Any) -> None:
@@ -135,14 +140,6 @@ class PaddleHarness(HostedCheckoutHarness):
         price = f"pri_once_{amount}_{currency}"
         self.double.add_price(price, amount, currency=currency.upper(), interval=None)
         return price
-
-    def subscribe_through_checkout(
-        self, customer: Customer, price: str, quantity: int, name: str
-    ) -> Subscription:
-        return paddle_flows.subscribe_through_checkout(customer, self.double, price, quantity, name)
-
-    def charge_through_checkout(self, customer: Customer, price: str) -> Charge:
-        return paddle_flows.charge_through_checkout(customer, self.double, price)
 
 
 class BraintreeHarness(Harness):
@@ -169,6 +166,7 @@ class BraintreeHarness(Harness):
 
 class LemonSqueezyHarness(HostedCheckoutHarness):
     processor = "lemon_squeezy"
+    flows: ClassVar[ModuleType] = lemon_squeezy_flows
     plans = ("101", "102")
 
     def start(self, settings: Any) -> None:
@@ -185,16 +183,6 @@ class LemonSqueezyHarness(HostedCheckoutHarness):
         variant = str(900000 + len(self.double.variants))
         self.double.add_variant(variant, amount, currency=currency.upper(), interval=None)
         return variant
-
-    def subscribe_through_checkout(
-        self, customer: Customer, price: str, quantity: int, name: str
-    ) -> Subscription:
-        return lemon_squeezy_flows.subscribe_through_checkout(
-            customer, self.double, price, quantity, name
-        )
-
-    def charge_through_checkout(self, customer: Customer, price: str) -> Charge:
-        return lemon_squeezy_flows.charge_through_checkout(customer, self.double, price)
 
 
 HARNESSES: dict[str, type[Harness]] = {
